@@ -68,6 +68,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEMPLATES = [
     {
@@ -132,6 +133,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Tests and `runserver` find static files through the finders; `bin/modugil run` collects them.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MODUGIL_MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = envint("MODUGIL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
