@@ -27,7 +27,9 @@ def _refresh(feature_id: int) -> None:
         logger.exception("graph overlay refresh failed for feature %s", feature_id)
 
 
-def feature_saved(sender: type[AccessibilityFeature], instance: AccessibilityFeature, **kwargs: Any) -> None:
+def feature_saved(
+    sender: type[AccessibilityFeature], instance: AccessibilityFeature, **kwargs: Any
+) -> None:
     if kwargs.get("raw"):
         return
     feature_id = instance.pk

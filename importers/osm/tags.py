@@ -215,6 +215,12 @@ def kerb_kind(tags: dict[str, str]) -> str | None:
     ``barrier=kerb`` without a class gives ``yes`` (a kerb of unknown kind); no kerb tag gives None.
     """
     value = tags.get("kerb") or tags.get("curb")
+    if value and ";" in value:  # e.g. "flush;lowered": assume the higher kerb (conservative)
+        kinds = [KERB_SYNONYMS[v.strip()] for v in value.split(";") if v.strip() in KERB_SYNONYMS]
+        known = [k for k in kinds if KERB_HEIGHT_CM.get(k) is not None]
+        if known:
+            return max(known, key=lambda k: KERB_HEIGHT_CM[k] or 0.0)
+        value = kinds[0] if kinds else None
     if value in KERB_SYNONYMS:
         return KERB_SYNONYMS[value]
     sloped = tags.get("sloped_curb") or tags.get("sloped_kerb")
@@ -227,10 +233,10 @@ def kerb_kind(tags: dict[str, str]) -> str | None:
 
 def kerb_height_for_kind(tags: dict[str, str]) -> float | None:
     """Kerb height in cm: explicit kerb:height, else the class table; ``yes`` stays unknown."""
-    height = kerb_height_cm(tags)
-    if height is not None:
-        return height
     kind = kerb_kind(tags)
+    explicit = parse_kerb_height_cm(tags.get("kerb:height") or tags.get("curb:height"))
+    if explicit is not None:
+        return explicit
     return KERB_HEIGHT_CM.get(kind) if kind and kind != "yes" else None
 
 

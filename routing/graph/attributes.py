@@ -143,7 +143,9 @@ def node_values(tags: dict[str, str]) -> dict[str, Any]:
     """Encoded routing attributes of a node (kerb, barrier, crossing, elevator, wheelchair)."""
     kind = kerb_kind(tags)
     height = kerb_height_for_kind(tags)
-    crossing = crossing_kind(tags) if tags.get("highway") == "crossing" or "crossing" in tags else None
+    crossing = (
+        crossing_kind(tags) if tags.get("highway") == "crossing" or "crossing" in tags else None
+    )
     return {
         "kerb": encode(KERB, kind),
         "kerb_height_cm": _NAN if height is None else height,

@@ -143,7 +143,9 @@ class ArraySpec:
     vocabulary: str | None = None
 
 
-def _code(name: str, doc: str, vocabulary: str | None = None, reverse: Reverse = "same") -> ArraySpec:
+def _code(
+    name: str, doc: str, vocabulary: str | None = None, reverse: Reverse = "same"
+) -> ArraySpec:
     return ArraySpec(name, "int8", UNKNOWN, reverse, doc, vocabulary or name)
 
 
@@ -159,13 +161,17 @@ def _f32(name: str, doc: str, reverse: Reverse = "same") -> ArraySpec:
 # ``make_directed`` derives the reverse edge with the ``reverse`` rule (the one list of
 # direction-dependent attributes, like unweaver's ``changes_sign``).
 EDGE_ARRAYS: tuple[ArraySpec, ...] = (
-    _f32("length_m", "length along the geometry (haversine)"),
+    _f32("length_m", "length along the geometry (WGS84 geodesic)"),
     _code("kind", "sidewalk, crossing, steps, residential...", "kind"),
     _f32("incline_pct", "OSM incline=*, signed for the direction of travel", "negate"),
     _code("incline_dir", "OSM incline=up/down without a number", "incline_dir", "mirror_code"),
     _f32("grade_mean_pct", "DEM: net rise / length, signed for the direction of travel", "negate"),
-    _f32("grade_max_up_pct", "DEM: steepest 10 m window climbing (>= 0)", "swap:grade_max_down_pct"),
-    _f32("grade_max_down_pct", "DEM: steepest 10 m window descending (>= 0)", "swap:grade_max_up_pct"),
+    _f32(
+        "grade_max_up_pct", "DEM: steepest 10 m window climbing (>= 0)", "swap:grade_max_down_pct"
+    ),
+    _f32(
+        "grade_max_down_pct", "DEM: steepest 10 m window descending (>= 0)", "swap:grade_max_up_pct"
+    ),
     _code("grade_source", "none, dem, structure (bridge/tunnel: skipped), opensidewalks, survey"),
     _f32("grade_confidence", "0..1; from DEM cell size and edge length (90 m DEM: about 0.1)"),
     _f32("width_m", "usable width"),

@@ -66,14 +66,20 @@ def open_dem(path: Path, bbox: tuple[float, float, float, float]) -> Dem:
             raise ValueError(msg)
         crs = CRS.from_wkt(src.crs.to_wkt())
         to_dem = Transformer.from_crs(4326, crs, always_xy=True)
-        xs, ys = to_dem.transform([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]])
+        xs, ys = to_dem.transform(
+            [bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]]
+        )
         window = from_bounds(min(xs), min(ys), max(xs), max(ys), src.transform)
-        window = Window(
-            window.col_off - MARGIN_CELLS,
-            window.row_off - MARGIN_CELLS,
-            window.width + 2 * MARGIN_CELLS,
-            window.height + 2 * MARGIN_CELLS,
-        ).round_offsets().round_lengths()
+        window = (
+            Window(
+                window.col_off - MARGIN_CELLS,
+                window.row_off - MARGIN_CELLS,
+                window.width + 2 * MARGIN_CELLS,
+                window.height + 2 * MARGIN_CELLS,
+            )
+            .round_offsets()
+            .round_lengths()
+        )
         window = window.intersection(Window(0, 0, src.width, src.height))
         data = src.read(1, window=window, masked=True).astype(np.float32).filled(np.nan)
         transform = src.window_transform(window)
@@ -94,7 +100,7 @@ def metric_crs(lon: float, lat: float) -> CRS:
 def bilinear(dem: Dem, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Elevation at DEM-CRS coordinates, interpolated between cell centres; NaN outside or no data."""
     inverse = ~dem.transform
-    col, row = inverse * (x, y)
+    col, row = inverse @ (x, y)
     col, row = np.asarray(col) - 0.5, np.asarray(row) - 0.5
     c0, r0 = np.floor(col).astype(np.int64), np.floor(row).astype(np.int64)
     height, width = dem.elevation_m.shape
@@ -107,7 +113,9 @@ def bilinear(dem: Dem, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.where(inside, top * (1 - fy) + bottom * fy, np.nan)
 
 
-def _samples(x: np.ndarray, y: np.ndarray, offsets: np.ndarray, sample_m: float) -> tuple[np.ndarray, ...]:
+def _samples(
+    x: np.ndarray, y: np.ndarray, offsets: np.ndarray, sample_m: float
+) -> tuple[np.ndarray, ...]:
     """Points every <= ``sample_m`` along each polyline; returns (x, y, per-segment offsets, spacing)."""
     pair = np.hypot(np.diff(x), np.diff(y))
     pair[offsets[1:-1] - 1] = 0.0
@@ -146,7 +154,9 @@ def window_grades(
     segment = np.repeat(np.arange(len(count)), windows)
     window_offsets = np.zeros(len(count) + 1, dtype=np.int64)
     np.cumsum(windows, out=window_offsets[1:])
-    first = sample_offsets[:-1][segment] + (np.arange(window_offsets[-1]) - window_offsets[:-1][segment])
+    first = sample_offsets[:-1][segment] + (
+        np.arange(window_offsets[-1]) - window_offsets[:-1][segment]
+    )
     rise = z[first + width[segment]] - z[first]
     run = width[segment] * spacing[segment]
     grade = np.divide(rise, run, out=np.zeros_like(rise), where=run > 0) * 100
@@ -163,7 +173,11 @@ def grade_confidence(length_m: np.ndarray, cell_size_m: float) -> np.ndarray:
 
 
 def add_dem_grades(
-    graph: PedestrianGraph, dem_path: Path, *, sample_m: float = SAMPLE_M, window_m: float = WINDOW_M
+    graph: PedestrianGraph,
+    dem_path: Path,
+    *,
+    sample_m: float = SAMPLE_M,
+    window_m: float = WINDOW_M,
 ) -> PedestrianGraph:
     """Fill the ``grade_*`` arrays of segments and ``elevation_m`` of nodes from a DEM."""
     graph.require("add_way_attributes", "add_dem_grades")
@@ -179,7 +193,9 @@ def add_dem_grades(
     to_metric = Transformer.from_crs(4326, metric, always_xy=True)
     to_dem = Transformer.from_crs(metric, dem.crs, always_xy=True)
     x, y = to_metric.transform(seg["geom_lon"], seg["geom_lat"])
-    sx, sy, sample_offsets, spacing = _samples(np.asarray(x), np.asarray(y), seg["geom_offsets"], sample_m)
+    sx, sy, sample_offsets, spacing = _samples(
+        np.asarray(x), np.asarray(y), seg["geom_offsets"], sample_m
+    )
     dx, dy = to_dem.transform(sx, sy)
     z = bilinear(dem, np.asarray(dx), np.asarray(dy))
     up, down = window_grades(z, sample_offsets, spacing, window_m)
@@ -193,7 +209,9 @@ def add_dem_grades(
     seg["grade_max_up_pct"] = np.where(known, up, seg["grade_max_up_pct"]).astype(np.float32)
     seg["grade_max_down_pct"] = np.where(known, down, seg["grade_max_down_pct"]).astype(np.float32)
     confidence = grade_confidence(length, dem.cell_size_m)
-    seg["grade_confidence"] = np.where(known, confidence, seg["grade_confidence"]).astype(np.float32)
+    seg["grade_confidence"] = np.where(known, confidence, seg["grade_confidence"]).astype(
+        np.float32
+    )
     seg["grade_source"][known] = GRADE_SOURCE.index("dem")
     skipped = structure & ~virtual
     seg["grade_source"][skipped] = GRADE_SOURCE.index("structure")
@@ -201,7 +219,9 @@ def add_dem_grades(
     seg["grade_max_up_pct"][skipped] = np.nan
     seg["grade_max_down_pct"][skipped] = np.nan
     seg["grade_confidence"][skipped] = np.nan
-    nx, ny = Transformer.from_crs(4326, dem.crs, always_xy=True).transform(nodes["lon"], nodes["lat"])
+    nx, ny = Transformer.from_crs(4326, dem.crs, always_xy=True).transform(
+        nodes["lon"], nodes["lat"]
+    )
     nodes["elevation_m"] = bilinear(dem, np.asarray(nx), np.asarray(ny)).astype(np.float32)
     graph.report["grades_from_dem"] = int(known.sum())
     graph.report["grades_skipped_structure"] = int(skipped.sum())
@@ -216,4 +236,3 @@ def add_dem_grades(
     }
     graph.ran("add_dem_grades", cell_size_m=dem.cell_size_m, metric_crs=metric.to_string())
     return graph
-

@@ -76,7 +76,9 @@ class Overrides:
         touched = {s for values in self.segment.values() for s in values}
         nodes = {n for values in self.node.values() for n in values}
         if nodes:
-            at_node = np.isin(graph.segments["u"], list(nodes)) | np.isin(graph.segments["v"], list(nodes))
+            at_node = np.isin(graph.segments["u"], list(nodes)) | np.isin(
+                graph.segments["v"], list(nodes)
+            )
             touched |= set(np.flatnonzero(at_node).tolist())
         return np.array(sorted(touched), dtype=np.int64)
 
@@ -88,7 +90,9 @@ def qualifies(feature: AccessibilityFeature) -> bool:
     """Alive, validated, and not an expired temporary obstacle."""
     if feature.deleted_at is not None or feature.status != ReviewStatus.VALIDATED:
         return False
-    return not (feature.is_temporary and feature.expires_at and feature.expires_at <= timezone.now())
+    return not (
+        feature.is_temporary and feature.expires_at and feature.expires_at <= timezone.now()
+    )
 
 
 def _anchor(geom: GEOSGeometry) -> Point:
@@ -100,10 +104,9 @@ def _anchor(geom: GEOSGeometry) -> Point:
 
 
 def _nearest(queryset: Any, point: Point, tolerance_m: float) -> tuple[Any, float] | None:
-    candidates = (
-        queryset.annotate(distance=Distance("geom", point))
-        .order_by(GeometryDistance("geom", point))[:NEAREST_CANDIDATES]
-    )
+    candidates = queryset.annotate(distance=Distance("geom", point)).order_by(
+        GeometryDistance("geom", point)
+    )[:NEAREST_CANDIDATES]
     best = min(candidates, key=lambda row: row.distance.m, default=None)
     if best is None or best.distance.m > tolerance_m:
         return None
@@ -123,20 +126,28 @@ def snap(build: GraphBuild, feature: AccessibilityFeature) -> GraphOverlayItem |
             found = _nearest(nodes, point, node_m)
         if found:
             return GraphOverlayItem(
-                graph=build, feature=feature, target="node", node_index=found[0].node_index, distance_m=found[1]
+                graph=build,
+                feature=feature,
+                target="node",
+                node_index=found[0].node_index,
+                distance_m=found[1],
             )
     edges = GraphEdge.objects.filter(graph=build)
-    preferred = {
+    preferred: str | None = {
         FeatureType.CROSSING: "crossing",
         FeatureType.STEPS: "steps",
         FeatureType.ELEVATOR: "elevator",
-    }.get(kind)
+    }.get(FeatureType(kind))
     found = _nearest(edges.filter(kind=preferred), point, edge_m) if preferred else None
     found = found or _nearest(edges, point, edge_m)
     if found is None:
         return None
     return GraphOverlayItem(
-        graph=build, feature=feature, target="edge", segment_index=found[0].segment_index, distance_m=found[1]
+        graph=build,
+        feature=feature,
+        target="edge",
+        segment_index=found[0].segment_index,
+        distance_m=found[1],
     )
 
 
@@ -158,7 +169,7 @@ def _along_segment(graph: PedestrianGraph, segment: int, geom: GEOSGeometry) -> 
     lat = math.radians(float(graph.nodes["lat"][u]))
     sx = (graph.nodes["lon"][v] - graph.nodes["lon"][u]) * math.cos(lat)
     sy = graph.nodes["lat"][v] - graph.nodes["lat"][u]
-    (fx0, fy0), (fx1, fy1) = geom.coords[0], geom.coords[-1]  # type: ignore[index]
+    (fx0, fy0), (fx1, fy1) = geom.coords[0], geom.coords[-1]  # type: ignore[attr-defined]
     dot = sx * (fx1 - fx0) * math.cos(lat) + sy * (fy1 - fy0)
     return 1 if dot >= 0 else -1
 
@@ -196,7 +207,9 @@ def _edge_overrides(
         out["obstacle_until_s"] = feature.expires_at.timestamp() if feature.expires_at else math.inf
     elif kind == FeatureType.NARROW_PASSAGE and feature.width_m is not None:
         current = _edge_value(graph, segment, "width_m")
-        out["width_m"] = min(feature.width_m, current) if math.isfinite(current) else feature.width_m
+        out["width_m"] = (
+            min(feature.width_m, current) if math.isfinite(current) else feature.width_m
+        )
     elif kind == FeatureType.STEPS:
         out["kind"] = KIND.index("steps")
         if feature.step_count is not None:
@@ -220,9 +233,14 @@ def _edge_overrides(
     return out
 
 
-def _incline_overrides(graph: PedestrianGraph, feature: AccessibilityFeature, segment: int) -> dict[str, float]:
+def _incline_overrides(
+    graph: PedestrianGraph, feature: AccessibilityFeature, segment: int
+) -> dict[str, float]:
     incline = float(feature.incline_pct)  # type: ignore[arg-type]
-    out: dict[str, float] = {"grade_source": GRADE_SOURCE.index("survey"), "grade_confidence": feature.confidence}
+    out: dict[str, float] = {
+        "grade_source": GRADE_SOURCE.index("survey"),
+        "grade_confidence": feature.confidence,
+    }
     if feature.geom.geom_type == "LineString":
         signed = incline * _along_segment(graph, segment, feature.geom)
         out["incline_pct"] = signed
@@ -235,7 +253,10 @@ def _incline_overrides(graph: PedestrianGraph, feature: AccessibilityFeature, se
 
 def _common_overrides(feature: AccessibilityFeature) -> dict[str, float]:
     out: dict[str, float] = {}
-    if feature.width_m is not None and feature.feature_type in (FeatureType.RAMP, FeatureType.STEPS):
+    if feature.width_m is not None and feature.feature_type in (
+        FeatureType.RAMP,
+        FeatureType.STEPS,
+    ):
         out["width_m"] = feature.width_m
     if feature.surface:
         out["surface"] = encode(SURFACE, feature.surface)
@@ -261,7 +282,9 @@ def _elevator_rides(graph: PedestrianGraph, node: int) -> np.ndarray:
 def compute_overrides(graph: PedestrianGraph, items: list[GraphOverlayItem]) -> Overrides:
     """Overrides from snapped features; newer verification wins where two touch the same value."""
     overrides = Overrides()
-    ordered = sorted(items, key=lambda i: (i.feature.last_verified_at or i.feature.observed_at, i.feature.pk))
+    ordered = sorted(
+        items, key=lambda i: (i.feature.last_verified_at or i.feature.observed_at, i.feature.pk)
+    )
     for item in ordered:
         feature = item.feature
         if item.target == "node" and feature.feature_type in KERB_FEATURES:
@@ -338,7 +361,9 @@ def _apply_node_kerbs(graph: PedestrianGraph, overrides: Overrides) -> None:
             _writable(edges, name)[hit] = [lookup[int(n)] for n in edges[end][hit].tolist()]
         hit = np.flatnonzero(np.isin(edges[end], list(overrides.node["overlay_feature_id"])))
         ids = overrides.node["overlay_feature_id"]
-        _writable(edges, "overlay_feature_id")[hit] = [ids[int(n)] for n in edges[end][hit].tolist()]
+        _writable(edges, "overlay_feature_id")[hit] = [
+            ids[int(n)] for n in edges[end][hit].tolist()
+        ]
 
 
 def save_overrides(directory: Path, overrides: Overrides, *, version: int) -> None:
@@ -346,7 +371,9 @@ def save_overrides(directory: Path, overrides: Overrides, *, version: int) -> No
     for table, content in (("segment", overrides.segment), ("node", overrides.node)):
         for name, values in content.items():
             arrays[f"{table}:{name}:index"] = np.fromiter(values, dtype=np.int64, count=len(values))
-            arrays[f"{table}:{name}:value"] = np.fromiter(values.values(), dtype=np.float64, count=len(values))
+            arrays[f"{table}:{name}:value"] = np.fromiter(
+                values.values(), dtype=np.float64, count=len(values)
+            )
     np.savez(directory / "overlay.tmp.npz", **arrays)  # type: ignore[arg-type]
     (directory / "overlay.tmp.npz").replace(directory / "overlay.npz")
     stamp = {"version": version, "updated_at": timezone.now().isoformat(), "arrays": len(arrays)}
@@ -375,7 +402,11 @@ def apply_saved_overlay(graph: PedestrianGraph, directory: Path) -> PedestrianGr
     overrides = read_overrides(directory)
     if overrides.segment or overrides.node:
         apply_overrides(graph, overrides)
-    graph.meta["overlay"] = json.loads((directory / "overlay.json").read_text()) if (directory / "overlay.json").exists() else {}
+    graph.meta["overlay"] = (
+        json.loads((directory / "overlay.json").read_text())
+        if (directory / "overlay.json").exists()
+        else {}
+    )
     return graph
 
 
@@ -406,7 +437,9 @@ def refresh_overlay(build: GraphBuild, *, feature_ids: list[int] | None = None) 
         features = list(_candidates(build))
     else:
         items.filter(feature_id__in=feature_ids).delete()
-        features = [f for f in AccessibilityFeature.all_objects.filter(pk__in=feature_ids) if qualifies(f)]
+        features = [
+            f for f in AccessibilityFeature.all_objects.filter(pk__in=feature_ids) if qualifies(f)
+        ]
     unsnapped = 0
     for feature in features:
         item = snap(build, feature)
@@ -434,7 +467,9 @@ def feature_changed(feature_id: int) -> list[dict[str, int]]:
     feature that neither qualifies nor was applied costs one query.
     """
     feature = AccessibilityFeature.all_objects.filter(pk=feature_id).first()
-    applied = set(GraphOverlayItem.objects.filter(feature_id=feature_id).values_list("graph_id", flat=True))
+    applied = set(
+        GraphOverlayItem.objects.filter(feature_id=feature_id).values_list("graph_id", flat=True)
+    )
     builds = GraphBuild.objects.filter(is_active=True)
     if feature is not None and qualifies(feature):
         ids = set(builds.filter(bbox__intersects=feature.geom).values_list("pk", flat=True))

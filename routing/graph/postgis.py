@@ -30,6 +30,14 @@ def labels(vocabulary: str, codes: np.ndarray) -> np.ndarray:
     return table[np.asarray(codes, dtype=np.int64)]
 
 
+def present(values: np.ndarray) -> np.ndarray:
+    """Integers with negative (unknown / none) -> None."""
+    values = np.asarray(values)
+    out = values.astype(object)
+    out[values < 0] = None
+    return out
+
+
 def tristate(codes: np.ndarray) -> np.ndarray:
     return _TRI[np.asarray(codes, dtype=np.int64)]
 
@@ -66,7 +74,7 @@ def forward_attributes(graph: PedestrianGraph) -> dict[str, np.ndarray]:
     return out
 
 
-def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> dict[str, Sequence[Any]]:
+def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> dict[str, Any]:
     """Column values of ``routing_graphedge`` for all (or the given) segments."""
     attrs = forward_attributes(graph)
     seg = graph.segments
@@ -76,12 +84,12 @@ def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> 
     u = np.asarray(seg["u"])[index]
     return {
         "segment_index": index,
-        "forward_edge": np.where(forward >= 0, forward, None),
-        "backward_edge": np.where(backward >= 0, backward, None),
+        "forward_edge": present(forward),
+        "backward_edge": present(backward),
         "u_index": u,
         "v_index": np.asarray(seg["v"])[index],
-        "osm_way_id": np.where(seg["osm_way_id"][index] >= 0, seg["osm_way_id"][index], None),
-        "osm_node_id": np.where(seg["osm_node_id"][index] >= 0, seg["osm_node_id"][index], None),
+        "osm_way_id": present(seg["osm_way_id"][index]),
+        "osm_node_id": present(seg["osm_node_id"][index]),
         "source": labels("source", seg["source"][index]),
         "kind": labels("kind", a["kind"]),
         "length_m": a["length_m"].astype(np.float64),
@@ -99,7 +107,7 @@ def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> 
         "kerb_v": labels("kerb", a["kerb_v"]),
         "kerb_u_cm": nullable(a["kerb_u_cm"]),
         "kerb_v_cm": nullable(a["kerb_v_cm"]),
-        "step_count": np.where(a["step_count"] >= 0, a["step_count"], None),
+        "step_count": present(a["step_count"]),
         "handrail": tristate(a["handrail"]),
         "ramp_wheelchair": labels("ramp_wheelchair", a["ramp_wheelchair"]),
         "elevator": tristate(a["elevator"]),
@@ -114,9 +122,7 @@ def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> 
         "structure": a["structure"],
         "component": np.asarray(graph.nodes["component"])[u],
         "osm_timestamp": epoch_to_datetime(seg["osm_timestamp_s"][index]),
-        "overlay_feature_id": np.where(
-            a["overlay_feature_id"] >= 0, a["overlay_feature_id"], None
-        ),
+        "overlay_feature_id": present(a["overlay_feature_id"]),
         "overlay_confidence": nullable(a["overlay_confidence"]),
         "overlay_observed_at": epoch_to_datetime(a["overlay_observed_s"]),
         "obstacle_width_m": nullable(a["obstacle_width_m"]),
@@ -147,10 +153,10 @@ def _copy(table: str, columns: list[str], rows: Iterator[Sequence[Any]]) -> None
 def _copy_nodes(build: GraphBuild, graph: PedestrianGraph) -> None:
     nodes = graph.nodes
     points = shapely.set_srid(shapely.points(nodes["lon"], nodes["lat"]), 4326)
-    columns: dict[str, Sequence[Any]] = {
+    columns: dict[str, Any] = {
         "graph_id": [build.pk] * graph.node_count,
         "node_index": np.arange(graph.node_count),
-        "osm_id": np.where(nodes["osm_id"] >= 0, nodes["osm_id"], None),
+        "osm_id": present(nodes["osm_id"]),
         "geom": shapely.to_wkb(points, hex=True, include_srid=True),
         "elevation_m": nullable(nodes["elevation_m"]),
         "kerb": labels("kerb", nodes["kerb"]),
@@ -161,7 +167,11 @@ def _copy_nodes(build: GraphBuild, graph: PedestrianGraph) -> None:
         "wheelchair": labels("wheelchair", nodes["wheelchair"]),
         "component": nodes["component"],
     }
-    _copy(GraphNode._meta.db_table, list(columns), zip(*(_plain(c) for c in columns.values()), strict=True))
+    _copy(
+        GraphNode._meta.db_table,
+        list(columns),
+        zip(*(_plain(c) for c in columns.values()), strict=True),
+    )
 
 
 def _plain(values: Sequence[Any]) -> list[Any]:
@@ -171,10 +181,16 @@ def _plain(values: Sequence[Any]) -> list[Any]:
 def _copy_edges(build: GraphBuild, graph: PedestrianGraph) -> None:
     columns = {"graph_id": [build.pk] * graph.segment_count, **edge_columns(graph)}
     columns["geom"] = segment_wkb(graph)
-    _copy(GraphEdge._meta.db_table, list(columns), zip(*(_plain(c) for c in columns.values()), strict=True))
+    _copy(
+        GraphEdge._meta.db_table,
+        list(columns),
+        zip(*(_plain(c) for c in columns.values()), strict=True),
+    )
 
 
-def store_graph(graph: PedestrianGraph, *, name: str, directory: Path, activate: bool = True) -> GraphBuild:
+def store_graph(
+    graph: PedestrianGraph, *, name: str, directory: Path, activate: bool = True
+) -> GraphBuild:
     """Insert the build record, nodes and edges; make it the active build of ``name``."""
     meta = graph.meta
     lon_min, lat_min, lon_max, lat_max = meta["bbox"]
@@ -216,9 +232,8 @@ def update_edge_rows(build: GraphBuild, graph: PedestrianGraph, segments: np.nda
     table = GraphEdge._meta.db_table
     assignments = ", ".join(f"{n} = t.{n}" for n in names)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE overlay_rows (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
+        cursor.execute("DROP TABLE IF EXISTS overlay_rows")
+        cursor.execute(f"CREATE TEMP TABLE overlay_rows (LIKE {table} INCLUDING DEFAULTS)")
         cursor.execute("ALTER TABLE overlay_rows ALTER COLUMN id DROP NOT NULL")
         cursor.execute("ALTER TABLE overlay_rows ALTER COLUMN graph_id DROP NOT NULL")
         cursor.execute("ALTER TABLE overlay_rows ALTER COLUMN geom DROP NOT NULL")
@@ -232,5 +247,6 @@ def update_edge_rows(build: GraphBuild, graph: PedestrianGraph, segments: np.nda
             "WHERE e.graph_id = %s AND e.segment_index = t.segment_index",
             [build.pk],
         )
-        return cursor.rowcount
-
+        count = cursor.rowcount
+        cursor.execute("DROP TABLE overlay_rows")
+        return count

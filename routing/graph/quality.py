@@ -66,7 +66,9 @@ def attribute_coverage(a: dict[str, np.ndarray], length: np.ndarray) -> dict[str
     return coverage
 
 
-def crossing_report(graph: PedestrianGraph, a: dict[str, np.ndarray], area: np.ndarray) -> dict[str, Any]:
+def crossing_report(
+    graph: PedestrianGraph, a: dict[str, np.ndarray], area: np.ndarray
+) -> dict[str, Any]:
     """Crossing ways (OSM ids) where no segment has a kerb mapped at either end."""
     crossing = area & (a["kind"] == KIND.index("crossing"))
     way = np.asarray(graph.segments["osm_way_id"])[crossing]
@@ -113,7 +115,9 @@ def component_report(graph: PedestrianGraph) -> dict[str, Any]:
     }
 
 
-def grade_report(graph: PedestrianGraph, a: dict[str, np.ndarray], area: np.ndarray) -> dict[str, Any]:
+def grade_report(
+    graph: PedestrianGraph, a: dict[str, np.ndarray], area: np.ndarray
+) -> dict[str, Any]:
     source = a["grade_source"][area]
     confidence = a["grade_confidence"][area]
     known = np.isfinite(confidence)
@@ -148,7 +152,9 @@ def stale_report(
     report: dict[str, Any] = {
         "osm_stale_after_days": days,
         "osm_segments_stale": int(stale.sum()),
-        "osm_share_stale_by_length": round(float(length[stale].sum() / length.sum()), 4) if length.sum() else None,
+        "osm_share_stale_by_length": round(float(length[stale].sum() / length.sum()), 4)
+        if length.sum()
+        else None,
         "osm_edit_date_unknown": int((~known).sum()),
         "osm_newest_edit": datetime.fromtimestamp(int(stamp.max()), tz=UTC).date().isoformat()
         if known.any()
@@ -192,4 +198,3 @@ def quality_report(
         "stale": stale_report(graph, area, length[area], build_pk),
         "build": dict(graph.meta.get("report", {})),
     }
-

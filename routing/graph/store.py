@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from django.conf import settings
@@ -47,8 +47,13 @@ STORED_SEGMENT_ARRAYS = (
     "forward_edge",
     "backward_edge",
 )
-STORED_EDGE_ARRAYS = ("u", "v", "segment", "reversed", "reverse") + tuple(
-    spec.name for spec in EDGE_ARRAYS
+STORED_EDGE_ARRAYS = (
+    "u",
+    "v",
+    "segment",
+    "reversed",
+    "reverse",
+    *tuple(spec.name for spec in EDGE_ARRAYS),
 )
 NODE_ARRAYS = (
     "lon",
@@ -127,7 +132,7 @@ def load_graph(directory: Path, *, mmap: bool = True, overlay: bool = True) -> P
     if meta.get("format_version") != FORMAT_VERSION:
         msg = f"{directory}: format {meta.get('format_version')}, expected {FORMAT_VERSION}"
         raise ValueError(msg)
-    mode = "r" if mmap else None
+    mode: Literal["r"] | None = "r" if mmap else None
     graph = PedestrianGraph(meta=meta)
     for key in meta["arrays"]:
         prefix, name = key.split("_", 1)
@@ -193,3 +198,17 @@ def clear_cache() -> None:
 def edge_coords(graph: PedestrianGraph, edge: int) -> np.ndarray:
     """(n, 2) lon/lat of a directed edge in its direction of travel (for route responses)."""
     return graph.edge_coords(edge)
+
+
+def blocked_mask(graph: PedestrianGraph, at_s: float) -> np.ndarray:
+    """Directed edges impassable at epoch second ``at_s`` (obstacle width 0 still in force)."""
+    until = np.asarray(graph.edges["obstacle_until_s"])
+    width = np.asarray(graph.edges["obstacle_width_m"])
+    return (width == 0) & (until > at_s)
+
+
+def obstacle_width_at(graph: PedestrianGraph, at_s: float) -> np.ndarray:
+    """Width left by obstacles in force at ``at_s`` (NaN where none): compare with ``width_m``."""
+    until = np.asarray(graph.edges["obstacle_until_s"])
+    width = np.asarray(graph.edges["obstacle_width_m"], dtype=np.float32)
+    return np.where(until > at_s, width, np.float32(np.nan))

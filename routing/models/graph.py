@@ -149,5 +149,7 @@ class GraphOverlayItem(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["graph", "feature"], name="graph_overlay_one_per_feature")
+            models.UniqueConstraint(
+                fields=["graph", "feature"], name="graph_overlay_one_per_feature"
+            )
         ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("source", type=Path, help="OSM PBF/XML file or OpenSidewalks directory")
         parser.add_argument("--dem", type=Path, help="DEM GeoTIFF in a projected CRS")
         parser.add_argument("--name", help="area name (default: from the file name)")
-        parser.add_argument(
-            "--format", choices=("auto", "osm", "osw"), default="auto", dest="fmt"
-        )
+        parser.add_argument("--format", choices=("auto", "osm", "osw"), default="auto", dest="fmt")
         parser.add_argument(
             "--commit", action="store_true", help="write arrays and PostGIS tables and activate"
         )
@@ -46,7 +44,7 @@ class Command(BaseCommand):
             if path is not None and not path.exists():
                 raise CommandError(f"{path} does not exist.")
         name = options["name"] or area_name(source)
-        console = Console(file=self.stdout, soft_wrap=True)
+        console = Console(file=cast(IO[str], self.stdout), soft_wrap=True)
         started = time.perf_counter()
         graph = self._build(console, source, dem, options["fmt"], name)
         if options["commit"]:
@@ -106,9 +104,15 @@ class Command(BaseCommand):
             f"components: {components['count']} (largest holds "
             f"{components['largest_share_of_nodes']:.1%} of nodes)"
         )
-        build = {k: v for k, v in graph.report.items() if "missing" in k or "clipped" in k or "excluded" in k}
+        build = {
+            k: v
+            for k, v in graph.report.items()
+            if "missing" in k or "clipped" in k or "excluded" in k
+        }
         if build:
-            console.print("repairs and exclusions: " + ", ".join(f"{k}={v}" for k, v in sorted(build.items())))
+            console.print(
+                "repairs and exclusions: " + ", ".join(f"{k}={v}" for k, v in sorted(build.items()))
+            )
         grades = report["grades"]
         if grades.get("note"):
             console.print(f"[yellow]grades[/]: {grades['note']}")
