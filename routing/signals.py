@@ -7,24 +7,17 @@ commits, so the graph never sees a change that was rolled back.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
 
 from mapping.models import AccessibilityFeature
 
-logger = logging.getLogger(__name__)
-
 
 def _refresh(feature_id: int) -> None:
     from routing.graph.overlay import feature_changed  # heavy imports only when needed
 
-    try:
-        feature_changed(feature_id)
-    except FileNotFoundError:
-        # The arrays of an active build were removed by hand: the edit itself must not fail.
-        logger.exception("graph overlay refresh failed for feature %s", feature_id)
+    feature_changed(feature_id)
 
 
 def feature_saved(
@@ -33,4 +26,6 @@ def feature_saved(
     if kwargs.get("raw"):
         return
     feature_id = instance.pk
-    transaction.on_commit(lambda: _refresh(feature_id))
+    # robust: a failed refresh is logged and never fails the vote or edit that was committed;
+    # ``manage.py build_graph`` or a later verification brings the overlay up to date.
+    transaction.on_commit(lambda: _refresh(feature_id), robust=True)

@@ -89,6 +89,8 @@ class _Collector:
             self.net.node_tags[obj.id] = tags
 
     def way(self, obj: Any) -> None:
+        if "highway" not in obj.tags:  # buildings, landuse...: skip before copying tags
+            return
         tags = dict(obj.tags)
         report = self.net.report
         kind = pedestrian_way_kind(tags)

@@ -8,6 +8,7 @@ shared by the road and its sidewalks.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from importers.osm.tags import (
@@ -141,6 +142,12 @@ def _crossing_signals(tags: dict[str, str]) -> int:
 
 def node_values(tags: dict[str, str]) -> dict[str, Any]:
     """Encoded routing attributes of a node (kerb, barrier, crossing, elevator, wheelchair)."""
+    return _node_values(tuple(sorted(tags.items())))
+
+
+@lru_cache(maxsize=4096)
+def _node_values(items: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    tags = dict(items)
     kind = kerb_kind(tags)
     height = kerb_height_for_kind(tags)
     crossing = (

@@ -72,3 +72,22 @@ def test_unreadable_osm_file_is_a_command_error(graph_dir: Path, tmp_path: Path)
     with pytest.raises(CommandError, match="Cannot read OSM file"):
         call_command("build_graph", str(broken))
     assert not GraphBuild.objects.exists()
+
+
+def test_quality_and_export_commands(graph_dir: Path, tmp_path: Path) -> None:
+    call_command(
+        "build_graph", str(shared_data(MAPO)), "--name", "mapo", "--commit", stdout=StringIO()
+    )
+    out = StringIO()
+    call_command("graph_quality", "mapo", "--bbox", "126.94,37.54,126.958,37.56", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["graph"] == "mapo" and report["area_bbox"] == [126.94, 37.54, 126.958, 37.56]
+    assert 0 < report["segments"] < GraphBuild.objects.get(name="mapo").segment_count
+    out = StringIO()
+    call_command("export_opensidewalks", "mapo", str(tmp_path / "osw"), stdout=out)
+    assert "valid OpenSidewalks 0.2" in out.getvalue()
+    assert (tmp_path / "osw" / "mapo.edges.OSW.geojson").exists()
+    with pytest.raises(CommandError, match="No graph named"):
+        call_command("graph_quality", "nowhere")
+    with pytest.raises(CommandError, match="Bounding box"):
+        call_command("graph_quality", "mapo", "--bbox", "127,38,126,37")
