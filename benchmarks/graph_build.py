@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -108,7 +107,6 @@ def child_modugil(source: Path, dem: Path | None, postgis: bool) -> dict[str, An
         "array_mb": round(sum(p.stat().st_size for p in directory.iterdir()) / 2**20, 1),
     }
     shutil.rmtree(directory, ignore_errors=True)
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if postgis:
         result["postgis_s"] = _postgis_seconds(graph)
     return result
@@ -131,18 +129,20 @@ def _postgis_seconds(graph: Any) -> float | None:
 
 
 def run_modugil(item: Input, postgis: bool) -> dict[str, Any]:
+    """The build in a grandchild process: a child forked from this (large) process would inherit
+    its peak RSS (Linux keeps ``ru_maxrss`` across fork and exec), so ``measured`` wraps it."""
     command = [sys.executable, "-m", "benchmarks.graph_build", "--child", str(item.source)]
     if item.dem:
         command += ["--dem", str(item.dem)]
     if postgis:
         command.append("--postgis")
     env = {**os.environ, "MODUGIL_DEBUG": "True"}
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["process_s"] = round(time.perf_counter() - started, 3)
+    run = measured(command, cwd=ROOT, env=env)
+    if "error" in run:
+        return run
+    result: dict[str, Any] = json.loads(run["stdout"].strip().splitlines()[-1])
+    result["process_s"] = run["seconds"]
+    result["peak_rss_mb"] = run["peak_rss_mb"]
     return result
 
 
@@ -157,7 +157,7 @@ def measured(command: list[str], *, cwd: Path, env: dict[str, str] | None = None
         "r=subprocess.run(sys.argv[1:],capture_output=True,text=True)\n"
         "print(json.dumps({'seconds':time.perf_counter()-t,'rc':r.returncode,"
         "'peak_rss_mb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,"
-        "'tail':(r.stderr or r.stdout)[-300:]}))\n"
+        "'tail':(r.stderr or r.stdout)[-300:],'stdout':r.stdout[-2000:]}))\n"
     )
     try:
         done = subprocess.run(
@@ -176,41 +176,39 @@ def measured(command: list[str], *, cwd: Path, env: dict[str, str] | None = None
         return {
             "error": result["tail"].strip().splitlines()[-1] if result["tail"].strip() else "failed"
         }
-    return {"seconds": round(result["seconds"], 3), "peak_rss_mb": round(result["peak_rss_mb"], 1)}
+    return {
+        "seconds": round(result["seconds"], 3),
+        "peak_rss_mb": round(result["peak_rss_mb"], 1),
+        "stdout": result["stdout"],
+    }
 
 
 def _site_packages() -> Path:
     return next((PEERS / "lib").glob("python3*/site-packages"))
 
 
-def _as_pbf(source: Path) -> Path:
-    """Valhalla reads PBF only: convert XML inputs once (pyosmium)."""
-    if source.suffix == ".pbf":
+def _converted(source: Path, suffix: str) -> Path:
+    """``source`` as ``.osm.pbf`` (Valhalla reads PBF only) or ``.osm`` XML (osmnx), converted once."""
+    if source.name.endswith(suffix):
         return source
     import osmium
 
-    target = WORK / "inputs" / (source.stem + ".osm.pbf")
+    stem = source.name.removesuffix(".osm.pbf").removesuffix(".osm")
+    target = WORK / "inputs" / (stem + suffix)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         with osmium.SimpleWriter(str(target)) as writer:
             for obj in osmium.FileProcessor(str(source)):
                 writer.add(obj)
     return target
+
+
+def _as_pbf(source: Path) -> Path:
+    return _converted(source, ".osm.pbf")
 
 
 def _as_xml(source: Path) -> Path:
-    """osmnx reads OSM XML only: convert PBF inputs once (pyosmium)."""
-    if source.suffix != ".pbf":
-        return source
-    import osmium
-
-    target = WORK / "inputs" / (source.name.removesuffix(".osm.pbf") + ".osm")
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with osmium.SimpleWriter(str(target)) as writer:
-            for obj in osmium.FileProcessor(str(source)):
-                writer.add(obj)
-    return target
+    return _converted(source, ".osm")
 
 
 def run_osrm(item: Input) -> dict[str, Any]:
@@ -292,7 +290,8 @@ def _cell(result: dict[str, Any] | None, key: str, reference: float | None) -> s
     if not result:
         return "–"
     if "error" in result:
-        return f"failed ({result['error'][:60]})"
+        error = result["error"]
+        return error if error.startswith("not run") else f"failed ({error[:60]})"
     value = result[key]
     ratio = f" ({value / reference:.1f}×)" if reference else ""
     return f"{value:,.2f}{ratio}"
@@ -335,7 +334,11 @@ def write_readme(results: list[dict[str, Any]], meta: dict[str, Any]) -> None:
         f"{start}\n### Graph build (`python -m benchmarks.graph_build`)\n\n"
         f"Measured {meta['date']} on {meta['machine']}. Ratios are peer time / modugil build time "
         "(> 1: the peer is slower). Peers build a routing graph without accessibility attributes, "
-        "kerb nodes or DEM grades, so they do less work; they are listed for scale.\n\n"
+        "kerb nodes or DEM grades, so they do less work; they are listed for scale. Peak MB is the "
+        "whole process: for modugil read, stages, arrays and the PostGIS COPY (Django loaded). "
+        "The 2 cores are shared with other jobs: between runs, times of the small inputs varied "
+        "up to 4× (sub-second builds), those of the synthetic cities by up to 70 % (load average "
+        "around 7 during this run; modugil's 1M build took 46 s in a quieter run).\n\n"
         f"{table(results)}\n\n"
         "`–` = not applicable (peers read OSM, not OpenSidewalks) or not run. "
         "Raw numbers: `benchmarks/results/graph_build.json`.\n"
@@ -358,13 +361,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="synthetic city sizes (segments)")
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--no-postgis", action="store_true", help="skip the PostGIS COPY timing")
+    parser.add_argument(
+        "--keep-peers", action="store_true", help="reuse the peers' numbers of the last run"
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_modugil(args.child, args.dem, args.postgis)))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     cities = {size: ensure_city(size) for size in sizes}
-    peers = {} if args.skip_peers or not PEERS.exists() else PEER_RUNNERS
+    peers = {} if args.skip_peers or args.keep_peers or not PEERS.exists() else PEER_RUNNERS
+    previous = {}
+    if args.keep_peers and RESULTS.exists():
+        previous = {r["input"]: r["peers"] for r in json.loads(RESULTS.read_text())["results"]}
     results = []
     for item in inputs(sizes):
         print(f"{item.name}: modugil", flush=True)
@@ -383,6 +392,9 @@ def main() -> None:
             elif item.osm:
                 print(f"{item.name}: {name}", flush=True)
                 row["peers"][name] = runner(item)
+        row["peers"] = row["peers"] or previous.get(item.name, {})
+        for result in row["peers"].values():
+            result.pop("stdout", None)
         results.append(row)
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),

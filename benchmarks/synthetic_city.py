@@ -161,10 +161,10 @@ def generate(nx: int, ny: int, *, seed: int = 42) -> City:
     blocks = {(i, j): _block_plan(city) for j in range(ny - 1) for i in range(nx - 1)}
     for j in range(ny):
         for i in range(nx - 1):
-            _horizontal_link(city, road, corner, blocks, i, j, ny)
+            _link(city, road, corner, blocks, i, j, horizontal=True)
     for i in range(nx):
         for j in range(ny - 1):
-            _vertical_link(city, road, corner, blocks, i, j, nx)
+            _link(city, road, corner, blocks, i, j, horizontal=False)
     for (i, j), plan in blocks.items():
         _block_path(city, plan, i, j)
     return city
@@ -190,60 +190,58 @@ def _block_plan(city: City) -> dict[str, Any]:
     return {"kind": kind, "nodes": {}}
 
 
-def _horizontal_link(
-    city: City, road: dict, corner: dict, blocks: dict, i: int, j: int, ny: int
+def _link(
+    city: City, road: dict, corner: dict, blocks: dict, i: int, j: int, *, horizontal: bool
 ) -> None:
-    bx, by = BLOCK_M
+    """A street between two junctions: the road with two crossing nodes, a sidewalk on each
+    side, and the two crossings with their kerbs. Coordinates are built as (along, across)."""
+    along_m = BLOCK_M[0] if horizontal else BLOCK_M[1]
     o, c = SIDEWALK_OFFSET_M, CROSSING_SETBACK_M
-    x0, y = i * bx, j * by
-    centers = []
-    for x in (x0 + c, x0 + bx - c):
-        kind = city.pick(CROSSINGS, CROSSING_WEIGHTS)
-        centers.append(city.node(x, y, {"highway": "crossing", "crossing": kind}))
-    city.way([road[i, j], *centers, road[i + 1, j]], _road_tags(j, True, city), "road_ways")
-    sides = {}
-    for dy in (1, -1):
-        attach = [city.node(x0 + c, y + dy * o), city.node(x0 + bx - c, y + dy * o)]
-        middle = []
-        block = blocks.get((i, j if dy == 1 else j - 1))
-        if block and block["kind"] not in (None, "alley"):  # a block path starts mid-sidewalk
-            mid = city.node(x0 + bx / 2, y + dy * o)
-            block["nodes"]["south" if dy == 1 else "north"] = mid
-            middle = [mid]
-        nodes = [corner[i, j, 1, dy], attach[0], *middle, attach[1], corner[i + 1, j, -1, dy]]
-        city.way(nodes, _sidewalk_tags(city), "sidewalk_ways")
-        sides[dy] = attach
-    for k, center in enumerate(centers):
-        x = (x0 + c, x0 + bx - c)[k]
-        _crossing(city, sides[1][k], center, sides[-1][k], (x, y + o), (x, y - o))
+    start = (i * BLOCK_M[0], j * BLOCK_M[1])
+    end_key = (i + 1, j) if horizontal else (i, j + 1)
 
+    def xy(along: float, across: float) -> tuple[float, float]:
+        if horizontal:
+            return start[0] + along, start[1] + across
+        return start[0] + across, start[1] + along
 
-def _vertical_link(
-    city: City, road: dict, corner: dict, blocks: dict, i: int, j: int, nx: int
-) -> None:
-    bx, by = BLOCK_M
-    o, c = SIDEWALK_OFFSET_M, CROSSING_SETBACK_M
-    x, y0 = i * bx, j * by
     centers = []
-    for y in (y0 + c, y0 + by - c):
+    for along in (c, along_m - c):
         kind = city.pick(CROSSINGS, CROSSING_WEIGHTS)
-        centers.append(city.node(x, y, {"highway": "crossing", "crossing": kind}))
-    city.way([road[i, j], *centers, road[i, j + 1]], _road_tags(i, False, city), "road_ways")
+        centers.append(city.node(*xy(along, 0), {"highway": "crossing", "crossing": kind}))
+    tags = _road_tags(j if horizontal else i, horizontal, city)
+    city.way([road[i, j], *centers, road[end_key]], tags, "road_ways")
     sides = {}
-    for dx in (1, -1):
-        attach = [city.node(x + dx * o, y0 + c), city.node(x + dx * o, y0 + by - c)]
+    for side in (1, -1):
+        attach = [city.node(*xy(c, side * o)), city.node(*xy(along_m - c, side * o))]
         middle = []
-        block = blocks.get((i if dx == 1 else i - 1, j))
-        if block and block["kind"] == "alley":
-            mid = city.node(x + dx * o, y0 + by / 2)
-            block["nodes"]["west" if dx == 1 else "east"] = mid
+        if horizontal:  # a block path runs north-south from mid-sidewalk; an alley east-west
+            block, wanted, end = (
+                blocks.get((i, j if side == 1 else j - 1)),
+                "path",
+                ("south", "north"),
+            )
+        else:
+            block, wanted, end = (
+                blocks.get((i if side == 1 else i - 1, j)),
+                "alley",
+                ("west", "east"),
+            )
+        if block and (block["kind"] == "alley") == (wanted == "alley") and block["kind"]:
+            mid = city.node(*xy(along_m / 2, side * o))
+            block["nodes"][end[0] if side == 1 else end[1]] = mid
             middle = [mid]
-        nodes = [corner[i, j, dx, 1], attach[0], *middle, attach[1], corner[i, j + 1, dx, -1]]
-        city.way(nodes, _sidewalk_tags(city), "sidewalk_ways")
-        sides[dx] = attach
+        if horizontal:
+            first, last = corner[i, j, 1, side], corner[i + 1, j, -1, side]
+        else:
+            first, last = corner[i, j, side, 1], corner[i, j + 1, side, -1]
+        city.way(
+            [first, attach[0], *middle, attach[1], last], _sidewalk_tags(city), "sidewalk_ways"
+        )
+        sides[side] = attach
     for k, center in enumerate(centers):
-        y = (y0 + c, y0 + by - c)[k]
-        _crossing(city, sides[1][k], center, sides[-1][k], (x + o, y), (x - o, y))
+        along = (c, along_m - c)[k]
+        _crossing(city, sides[1][k], center, sides[-1][k], xy(along, o), xy(along, -o))
 
 
 def _block_path(city: City, plan: dict[str, Any], i: int, j: int) -> None:

@@ -36,4 +36,6 @@ class GraphBuildSerializer(serializers.ModelSerializer):
     def get_unknown_share(self, build: GraphBuild) -> dict[str, Any]:
         """Share of segments with each attribute unknown (from the stored QA report)."""
         known = build.quality.get("attributes_known", {})
-        return {k: None if v["share"] is None else round(1 - v["share"], 4) for k, v in known.items()}
+        return {
+            k: None if v["share"] is None else round(1 - v["share"], 4) for k, v in known.items()
+        }

@@ -193,7 +193,8 @@ ROAD_HIGHWAYS = {
 FOOT_ALLOWED = {"yes", "designated", "permissive", "official", "destination"}
 FOOT_DENIED = {"no", "private", "use_sidepath", "discouraged"}
 ACCESS_DENIED = {"no", "private", "military"}
-BARRIER_VALUES = {
+# Point barriers other than kerbs, in the order of the graph vocabulary.
+BARRIER_VALUES = (
     "bollard",
     "gate",
     "lift_gate",
@@ -206,7 +207,7 @@ BARRIER_VALUES = {
     "block",
     "chain",
     "entrance",
-}
+)
 
 
 def kerb_kind(tags: dict[str, str]) -> str | None:

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from importers.base import file_sha256
 from importers.osm.network import RawNetwork, read_osm_network
-from routing.graph.dem import add_dem_grades, file_sha256
+from routing.graph.dem import add_dem_grades
 from routing.graph.graph import PedestrianGraph
 from routing.graph.stages import (
     add_node_attributes,

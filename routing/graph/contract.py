@@ -39,6 +39,27 @@ on load over the base arrays: it overrides the attribute arrays and fills ``over
 edge is blocked at time ``t`` when ``obstacle_width_m == 0 and obstacle_until_s > t`` (an elevator
 reported out of order is blocked with ``obstacle_until_s = +inf`` until a working report).
 A temporary obstacle narrower than the edge leaves ``obstacle_width_m`` > 0 until it expires.
+
+Kerbs sit on nodes, so both edges meeting at a kerb node carry it (one as ``kerb_v``, the next
+as ``kerb_u``): charge a soft penalty on ``kerb_v_*`` only (crossed on arrival) and apply hard
+limits to both ends. Elevator nodes are split into one stop per connected way; the ride between
+two stops is an edge of kind ``elevator`` with ``length_m = 0`` (add the engine's elevator time).
+
+A per-request cost over all edges, vectorised (the engine owns the real one)::
+
+    g = get_graph("seoul-mapo-gongdeok")          # routing.graph.store
+    e = g.edges
+    climb = np.fmax(e["incline_pct"], e["grade_max_up_pct"])      # NaN only if both unknown
+    kerb = np.fmax(e["kerb_u_cm"], e["kerb_v_cm"])
+    impassable = (
+        blocked_mask(g, now_s)
+        | (e["kind"] == KIND.index("steps"))
+        | (climb > profile.max_uphill_pct)                        # NaN compares False: unknown
+        | (kerb > profile.max_kerb_height_cm)
+        | (e["surface"] > SURFACE.index(profile.worst_surface))   # -1 (unknown) passes here
+    )
+    unknown_kerb = (e["kind"] == KIND.index("crossing")) & (e["kerb_u"] < 0) & (e["kerb_v"] < 0)
+    cost_s = e["length_m"] / profile.speed_mps + unknown_kerb * profile.unknown_penalty_s
 """
 
 from __future__ import annotations
@@ -48,6 +69,7 @@ from typing import Literal
 
 import numpy as np
 
+from importers.osm.tags import BARRIER_VALUES
 from mapping.models.vocab import Crossing, RampWheelchair, Smoothness, Surface
 
 FORMAT_VERSION = 1
@@ -95,21 +117,7 @@ WHEELCHAIR = ("no", "limited", "yes")
 RAMP_WHEELCHAIR = tuple(RampWheelchair.values)
 SIDEWALK = ("no", "left", "right", "both", "separate")
 INCLINE_DIR = ("down", "level", "up")
-BARRIER = (
-    "bollard",
-    "gate",
-    "lift_gate",
-    "swing_gate",
-    "kissing_gate",
-    "stile",
-    "turnstile",
-    "full-height_turnstile",
-    "cycle_barrier",
-    "block",
-    "chain",
-    "entrance",
-    "other",
-)
+BARRIER = (*BARRIER_VALUES, "other")
 GRADE_SOURCE = ("none", "dem", "structure", "opensidewalks", "survey")
 DATA_SOURCE = ("osm", "opensidewalks", "virtual")
 # Bits of edge_structure.

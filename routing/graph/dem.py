@@ -17,7 +17,6 @@ good enough to avoid a hill, not to judge one ramp.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 from rasterio.windows import Window, from_bounds
 
+from importers.base import file_sha256
 from modugil.geo import in_service_area
 from routing.graph.contract import GRADE_SOURCE, KIND
 from routing.graph.graph import PedestrianGraph
@@ -48,14 +48,6 @@ class Dem:
     elevation_m: np.ndarray
     cell_size_m: float
     sha256: str
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def open_dem(path: Path, bbox: tuple[float, float, float, float]) -> Dem:

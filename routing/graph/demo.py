@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from importers.base import file_sha256
 from routing.graph.build import build_graph
-from routing.graph.dem import file_sha256
 from routing.graph.publish import publish_graph
 from routing.models import GraphBuild
 

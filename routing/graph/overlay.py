@@ -453,10 +453,11 @@ def refresh_overlay(build: GraphBuild, *, feature_ids: list[int] | None = None) 
     build.overlay_version += 1
     build.overlay_updated_at = timezone.now()
     build.save(update_fields=["overlay_version", "overlay_updated_at"])
-    save_overrides(directory, overrides, version=build.overlay_version)
     effective = apply_overrides(base, overrides)
     touched = np.union1d(previous.segments_touched(base), overrides.segments_touched(base))
     rewritten = update_edge_rows(build, effective, touched)
+    # Last: the engine picks up the file at once, so it goes only after the rows succeeded.
+    save_overrides(directory, overrides, version=build.overlay_version)
     return {"features": len(current), "unsnapped": unsnapped, "edges_rewritten": rewritten}
 
 
