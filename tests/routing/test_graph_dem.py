@@ -35,8 +35,10 @@ def _elevation_by_hand(
 def _steepest_window_by_hand(
     src: rasterio.DatasetReader, coords: np.ndarray, metric: CRS
 ) -> tuple[float, float]:
+    """Samples every <= 5 m along the line in EPSG:5179, steepest ~10 m window up and down."""
     to_metric = Transformer.from_crs(4326, metric, always_xy=True)
-    to_dem = Transformer.from_crs(metric, src.crs.to_wkt(), always_xy=True)
+    to_lonlat = Transformer.from_crs(metric, 4326, always_xy=True)
+    to_dem = Transformer.from_crs(4326, src.crs.to_wkt(), always_xy=True)
     line = LineString(np.column_stack(to_metric.transform(coords[:, 0], coords[:, 1])))
     count = max(2, math.ceil(line.length / 5) + 1)
     step = line.length / (count - 1)
@@ -44,14 +46,8 @@ def _steepest_window_by_hand(
     z = []
     for k in range(count):
         point = line.interpolate(k * step)
-        lon, lat = Transformer.from_crs(metric, 4326, always_xy=True).transform(point.x, point.y)
-        z.append(
-            _elevation_by_hand(
-                src, Transformer.from_crs(4326, src.crs.to_wkt(), always_xy=True), lon, lat
-            )
-        )
+        z.append(_elevation_by_hand(src, to_dem, *to_lonlat.transform(point.x, point.y)))
     grades = [(z[k + width] - z[k]) / (width * step) * 100 for k in range(count - width)]
-    del to_dem
     return max(0.0, max(grades)), max(0.0, -min(grades))
 
 
