@@ -99,16 +99,7 @@ KIND = (
     "primary",
     "trunk",
 )
-ROAD_KINDS = (
-    "living_street",
-    "service",
-    "residential",
-    "unclassified",
-    "tertiary",
-    "secondary",
-    "primary",
-    "trunk",
-)
+ROAD_KINDS = ("living_street", *KIND[KIND.index("service") :])  # walking shares the carriageway
 SURFACE = tuple(Surface.values)  # best first
 SMOOTHNESS = tuple(Smoothness.values)  # best first
 KERB = ("raised", "lowered", "flush", "rolled", "no", "yes")  # yes = a kerb of unknown kind
