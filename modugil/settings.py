@@ -201,6 +201,16 @@ RESURVEY_DAYS = {
     "parking": 2 * 365,
 }
 
+# --- Routing graph --------------------------------------------------------------------------------
+# Built graphs (arrays, memory-mapped by the engine); one sub-directory per area name.
+ROUTING_GRAPH_DIR = Path(env("MODUGIL_ROUTING_GRAPH_DIR", str(VAR_DIR / "graphs")))
+# A verified point feature snaps to a graph node within this distance, else to an edge within
+# the edge tolerance; farther away it is left out of the overlay (and listed in the QA report).
+ROUTING_SNAP_NODE_M = envfloats("MODUGIL_ROUTING_SNAP_NODE_M", (3.0,), 1)[0]
+ROUTING_SNAP_EDGE_M = envfloats("MODUGIL_ROUTING_SNAP_EDGE_M", (10.0,), 1)[0]
+# OSM ways not edited for this long count as stale in the data-quality report.
+ROUTING_STALE_OSM_DAYS = envint("MODUGIL_ROUTING_STALE_OSM_DAYS", 5 * 365)
+
 # GDAL 3.6 (Debian 12) cannot block file access from spatial references; we only accept GeoJSON and
 # WKB with SRID numbers, never user-supplied SRS definitions.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
