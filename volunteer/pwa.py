@@ -6,7 +6,9 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -77,6 +79,14 @@ def manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def basemap_origin(url_template: str) -> str:
+    """Origin of the configured raster basemap, whose tiles the worker keeps for offline use."""
+    if not url_template:
+        return ""
+    parts = urlsplit(url_template)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
 @never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
     precache = [reverse("volunteer:offline"), *(static(name) for name in SHELL_STATIC)]
@@ -88,6 +98,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "queue_url": static("volunteer/js/queue.js"),
             "offline_url": reverse("volunteer:offline"),
             "scope": SCOPE,
+            "basemap_origin": basemap_origin(settings.BASEMAP_URL),
         },
     )
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -349,14 +349,14 @@ def find_quests(
 ) -> list[dict[str, Any]]:
     """Quests in ``area``, nearest first (then quickest kind first), at most ``limit``."""
     wanted = set(kinds) if kinds else set(QUEST_KINDS)
-    quests: list[tuple[float, int, dict[str, Any]]] = []
+    found: list[tuple[float, int, QuestKind, Observation]] = []
     for rank, kind in enumerate(QUEST_KINDS.values()):
         if kind.key not in wanted:
             continue
         for queryset in kind.candidates(user):
-            for obj in area.order(area.filter(_not_rejected(queryset)))[:limit]:
-                quest = kind.build(obj).as_dict()
-                distance = quest["distance_m"] if quest["distance_m"] is not None else 0.0
-                quests.append((distance, rank, quest))
-    quests.sort(key=lambda row: (row[0], row[1]))
-    return [quest for _, _, quest in quests[:limit]]
+            for obj in area.order(for_display(area.filter(_not_rejected(queryset))))[:limit]:
+                distance = getattr(obj, "distance", None)
+                found.append((distance.m if distance is not None else 0.0, rank, kind, obj))
+    found.sort(key=lambda row: (row[0], row[1]))
+    # only the quests that are returned are built (labels, patches, summaries)
+    return [kind.build(obj).as_dict() for _, _, kind, obj in found[:limit]]

@@ -51,6 +51,7 @@ STRINGS = {
     "saved_thanks": _("Saved. Thank you!"),
     "saved_offline": _("Saved on this phone. It will be sent when you are online."),
     "view_contribution": _("View what you recorded"),
+    "see_outbox": _("See what is waiting to be sent"),
     "edit_needs_connection": _("Editing needs a connection to read the latest version."),
     # offline queue and conflicts
     "offline_saved": _("You are offline: saved on this phone."),

@@ -132,7 +132,10 @@ def photos_for(obj: Observation, index: dict[tuple[int, int], list[str]]) -> lis
 
 
 def geometry(obj: Observation) -> dict[str, Any]:
-    return json.loads(obj.geom.geojson)  # type: ignore[attr-defined, no-any-return]
+    geom = obj.geom  # type: ignore[attr-defined]
+    if geom.geom_type == "Point":  # the common case, without a round trip through OGR
+        return {"type": "Point", "coordinates": [geom.x, geom.y]}
+    return json.loads(geom.geojson)  # type: ignore[no-any-return]
 
 
 def summary(obj: Observation) -> dict[str, Any]:

@@ -150,6 +150,14 @@ def test_service_worker_is_scoped_to_the_app_and_precaches_the_shell() -> None:
     assert "http://" not in body and "https://" not in body
 
 
+def test_service_worker_keeps_basemap_tiles_of_the_configured_server_only(settings) -> None:
+    settings.BASEMAP_URL = "https://tiles.example.kr/osm/{z}/{x}/{y}.png"
+    body = Client().get("/app/sw.js").content.decode()
+    assert 'const BASEMAP_ORIGIN = "https://tiles.example.kr";' in body
+    settings.BASEMAP_URL = ""
+    assert 'const BASEMAP_ORIGIN = "";' in Client().get("/app/sw.js").content.decode()
+
+
 def test_translated_strings_reach_the_scripts() -> None:
     html = Client().get("/app/").content.decode()
     raw = re.search(r'<script id="modugil-strings" type="application/json">(.+?)</script>', html)

@@ -12,6 +12,7 @@ const TILES = "modugil-tiles-v1";
 const PRECACHE = {{ precache|safe }};
 const OFFLINE_URL = "{{ offline_url }}";
 const MAX_TILES = 1500;
+const BASEMAP_ORIGIN = "{{ basemap_origin }}";
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(PRECACHE); }).then(function () {
@@ -67,7 +68,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) {
-    if (request.destination === "image") event.respondWith(cacheFirst(request, TILES)); // basemap tiles seen before
+    if (BASEMAP_ORIGIN && url.origin === BASEMAP_ORIGIN) event.respondWith(cacheFirst(request, TILES)); // tiles seen before
     return;
   }
   if (request.mode === "navigate") {

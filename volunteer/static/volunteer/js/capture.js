@@ -250,11 +250,11 @@
 
   // --- saving ----------------------------------------------------------------------------------
   const resultBox = document.getElementById("capture-result");
-  function showResult(text, kind, link) {
+  function showResult(text, kind, link, linkText) {
     resultBox.textContent = "";
     resultBox.className = "result " + kind;
     resultBox.appendChild(M.el("p", { text: text }));
-    if (link) resultBox.appendChild(M.el("p", {}, [M.el("a", { href: link, text: M.t("view_contribution") })]));
+    if (link) resultBox.appendChild(M.el("p", {}, [M.el("a", { href: link, text: linkText || M.t("view_contribution") })]));
     resultBox.focus();
   }
 
@@ -272,6 +272,8 @@
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     clearErrors();
+    resultBox.textContent = "";
+    resultBox.className = "result";
     const fieldset = activeFieldset();
     if (!form.reportValidity()) return;
     if (!position) { M.announce(M.t("need_location"), "warn"); document.getElementById("use-gps").focus(); return; }
@@ -303,7 +305,7 @@
       showResult(M.t("conflict_short"), "warn");
       M.showConflict(main.id);
     } else if (results.some(function (r) { return r.state === "queued"; })) {
-      showResult(M.t("saved_offline"), "warn", "/app/outbox/");
+      showResult(M.t("saved_offline"), "warn", "/app/outbox/", M.t("see_outbox"));
       if (!editing) resetAfterAdd(fieldset);
     } else {
       const created = main.data && main.data.id && !editing ? "/app/edit/" + fieldset.dataset.model + "/" + main.data.id + "/" : null;

@@ -101,6 +101,14 @@
     return node;
   };
 
+  // What is known about a contribution: label and value with its unit, as a definition list.
+  M.valuesList = function (values) {
+    if (!values || !values.length) return M.el("p", { class: "muted", text: M.t("nothing_known") });
+    return M.el("dl", { class: "values" }, values.flatMap(function (v) {
+      return [M.el("dt", { text: v.label }), M.el("dd", { text: v.display })];
+    }));
+  };
+
   M.distanceText = function (metres) {
     if (metres === null || metres === undefined) return "";
     if (metres < 1000) return M.t("distance_m", { n: Math.round(metres) });

@@ -62,20 +62,13 @@
       M.el("h2", { id: titleId, class: "card-title", text: quest.question }),
       M.el("p", { class: "card-target" }, [M.el("a", { href: quest.target.page, text: quest.target.title })]),
       quest.context ? M.el("p", { class: "card-context", text: quest.context }) : null,
-      quest.kind === "resurvey" ? valuesList(quest.target.values) : null,
+      quest.kind === "resurvey" ? M.valuesList(quest.target.values) : null,
       answerButtons(quest),
       quest.number ? numberForm(quest) : null,
       M.el("p", { class: "card-result", role: "status" }),
       M.el("button", { type: "button", class: "link-button skip", text: M.t("skip"), onclick: function () { skip(quest); } }),
     ]);
     return article;
-  }
-
-  function valuesList(values) {
-    if (!values || !values.length) return M.el("p", { class: "muted", text: M.t("nothing_known") });
-    return M.el("dl", { class: "values" }, values.flatMap(function (v) {
-      return [M.el("dt", { text: v.label }), M.el("dd", { text: v.display })];
-    }));
   }
 
   function answerButtons(quest) {

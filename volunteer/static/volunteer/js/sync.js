@@ -97,7 +97,7 @@
       return ids.map(function (id) { return { state: "queued", id: id }; });
     }
     const summary = await M.flush();
-    return Promise.all(ids.map(async function (id) {
+    const results = await Promise.all(ids.map(async function (id) {
       const result = summary.results && summary.results[id];
       if (!result) {
         const still = await Q.get(id);
@@ -109,6 +109,15 @@
       }
       return Object.assign({ id: id }, result);
     }));
+    // Refused input is shown on the screen the person is looking at; they fix it and save again,
+    // so the refused write (and the photos that depended on it) must not linger in the outbox.
+    if (results.some(function (r) { return r.state === "failed"; })) {
+      for (const r of results) {
+        if (r.state !== "done" && r.state !== "conflict") await Q.remove(r.id);
+      }
+      await updateBadge();
+    }
+    return results;
   };
 
   M.submit = async function (op) {

@@ -20,13 +20,6 @@
     });
   }
 
-  function valuesList(values) {
-    if (!values.length) return M.el("p", { class: "muted", text: M.t("nothing_known") });
-    return M.el("dl", { class: "values" }, values.flatMap(function (v) {
-      return [M.el("dt", { text: v.label }), M.el("dd", { text: v.display })];
-    }));
-  }
-
   function photosOf(item) {
     if (!item.photos.length) return null;
     return M.el("div", { class: "photos" }, item.photos.map(function (url, i) {
@@ -43,7 +36,7 @@
       ]),
       M.el("h2", { class: "card-title", id: titleId }, [M.el("a", { href: item.page, text: item.title })]),
       photosOf(item),
-      valuesList(item.values),
+      M.valuesList(item.values),
       M.el("p", { class: "confidence", text: confidenceText(item) }),
       reviewing ? votesList(item) : null,
       reviewing ? reviewForm(item) : voteButtons(item),
