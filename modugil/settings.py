@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "importers",
     "routing",
     "tiles",
+    "volunteer",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,18 @@ ROUTING_SNAP_NODE_M = envfloats("MODUGIL_ROUTING_SNAP_NODE_M", (3.0,), 1)[0]
 ROUTING_SNAP_EDGE_M = envfloats("MODUGIL_ROUTING_SNAP_EDGE_M", (10.0,), 1)[0]
 # OSM ways not edited for this long count as stale in the data-quality report.
 ROUTING_STALE_OSM_DAYS = envint("MODUGIL_ROUTING_STALE_OSM_DAYS", 5 * 365)
+
+# --- Volunteer app for phones (/app/) --------------------------------------------------------------
+VOLUNTEER_QUEST_RADIUS_M = envint("MODUGIL_VOLUNTEER_QUEST_RADIUS_M", 500)  # default "near me"
+VOLUNTEER_QUEST_LIMIT = envint("MODUGIL_VOLUNTEER_QUEST_LIMIT", 60)  # quests per request
+VOLUNTEER_PHOTO_MAX_SIDE_PX = envint(
+    "MODUGIL_VOLUNTEER_PHOTO_MAX_SIDE_PX", 1600
+)  # resized on the phone
+VOLUNTEER_PROGRESS_POLL_S = envint(
+    "MODUGIL_VOLUNTEER_PROGRESS_POLL_S", 15
+)  # live campaign progress
+VOLUNTEER_LEADERBOARD_DAYS = envint("MODUGIL_VOLUNTEER_LEADERBOARD_DAYS", 30)
+VOLUNTEER_MAP_CENTER = envfloats("MODUGIL_VOLUNTEER_MAP_CENTER", (126.9245, 37.5265), 2)  # lon, lat
 
 # GDAL 3.6 (Debian 12) cannot block file access from spatial references; we only accept GeoJSON and
 # WKB with SRID numbers, never user-supplied SRS definitions.
