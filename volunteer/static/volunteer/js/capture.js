@@ -289,7 +289,7 @@
         labels: labelsOf(fieldset), choices: choicesOf(fieldset) });
     }
     photos.forEach(function (photo, i) {
-      ops.push({ kind: "photo", url: editing ? editing.url : null, ref: clientId, blob: photo.blob,
+      ops.push({ kind: "photo", url: editing ? editing.url : null, ref: clientId, client_id: M.uuid(), blob: photo.blob,
         filename: "photo-" + (i + 1) + ".jpg", label: title + " · " + M.t("photo_n", { n: i + 1 }) });
     });
     if (!ops.length) { showResult(M.t("nothing_changed"), "info"); return; }

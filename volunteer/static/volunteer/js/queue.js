@@ -167,6 +167,8 @@
       const form = new FormData();
       form.append("image", op.blob, op.filename || "photo.jpg");
       if (op.caption) form.append("caption", op.caption);
+      // the server answers a repeated client_id with the photo stored first (200), never a copy
+      if (op.client_id) form.append("client_id", op.client_id);
       const response = await request(url + "photos/", "POST", ctx, form);
       return response.ok ? { state: "done", data: response.data } : response;
     },
