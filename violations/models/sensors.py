@@ -106,6 +106,7 @@ class SensorEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     permit_valid = models.BooleanField(null=True, blank=True)
     plate_hash = models.CharField(max_length=64, blank=True)
+    plate_encrypted = models.TextField(blank=True)
     fingerprint = models.CharField(
         max_length=64, help_text="SHA-256 of the normalised event, to tell replays from reuse."
     )
