@@ -37,7 +37,9 @@ class PreparedPhoto:
     taken_at_source: str
 
 
-def prepare_photo(upload: UploadedFile, field: str, client_taken_at: datetime | None) -> PreparedPhoto:
+def prepare_photo(
+    upload: UploadedFile, field: str, client_taken_at: datetime | None
+) -> PreparedPhoto:
     """Check an upload, read its capture time and re-encode it upright without EXIF."""
     raw_digest = hashlib.sha256()
     for chunk in upload.chunks():

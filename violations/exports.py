@@ -99,12 +99,17 @@ def html_report(filters: HotspotFilter, resolution: int, title: str) -> str:
         lon, lat = feature["geometry"]["coordinates"]
         share = feature["properties"]["density"] / top_density
         folium.CircleMarker(
-            [lat, lon], radius=3, stroke=False, fill=True, fill_opacity=0.15 + 0.6 * share,
+            [lat, lon],
+            radius=3,
+            stroke=False,
+            fill=True,
+            fill_opacity=0.15 + 0.6 * share,
             fill_color="#d7301f",
         ).add_to(heat)
     heat.add_to(fmap)
     folium.LayerControl().add_to(fmap)
-    fmap.get_root().html.add_child(folium.Element(_summary_html(title, filters, ranking)))
+    summary = folium.Element(_summary_html(title, filters, ranking))
+    fmap.get_root().html.add_child(summary)  # type: ignore[attr-defined]
     return _inline_assets(fmap.get_root().render())
 
 

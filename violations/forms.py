@@ -37,11 +37,16 @@ class ReportForm(forms.Form):
     )
     photos = forms.FileField(
         label=_("Photos (at least 2, taken at least 1 minute apart)"),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
         required=False,
     )
     description = forms.CharField(
-        label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
     )
     contact_phone = forms.CharField(
         label=_("Phone (optional, for follow-up)"), max_length=40, required=False

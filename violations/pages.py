@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.db.models import Max
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -105,9 +105,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def default_period() -> tuple[date, date]:
     """The calendar year of the latest record, up to that record (or the last 12 months)."""
-    latest = ViolationReport.objects.aggregate(
-        last=Max(Coalesce("occurred_until", "occurred_at"))
-    )["last"]
+    latest = ViolationReport.objects.aggregate(last=Max(Coalesce("occurred_until", "occurred_at")))[
+        "last"
+    ]
     end = timezone.localdate(latest) if latest else timezone.localdate()
     start = date(end.year, 1, 1) if latest else end - timedelta(days=365)
     return start, end

@@ -7,7 +7,7 @@ redacted photo and can add rectangles before it is published.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import cv2
@@ -23,9 +23,9 @@ MARGIN_PCT = 15  # boxes grow by this much on each side so that edges are covere
 Region = list[int | str]  # [x, y, w, h, kind]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    path = Path(cv2.data.haarcascades) / name
+    path = Path(cv2.data.haarcascades) / name  # type: ignore[attr-defined]
     classifier = cv2.CascadeClassifier(str(path))
     if classifier.empty():
         msg = f"OpenCV cascade {name} is missing from the installed package"
@@ -92,7 +92,9 @@ def _dedupe(regions: list[Region]) -> list[Region]:
     return kept
 
 
-def clean_rectangles(boxes: object, width: int, height: int, field: str = "regions") -> list[Region]:
+def clean_rectangles(
+    boxes: object, width: int, height: int, field: str = "regions"
+) -> list[Region]:
     """Validate manual rectangles [[x, y, w, h], ...] against the image size."""
     from modugil.errors import InvalidInput
 
@@ -102,7 +104,9 @@ def clean_rectangles(boxes: object, width: int, height: int, field: str = "regio
     cleaned: list[Region] = []
     for i, box in enumerate(boxes):
         ok = isinstance(box, list | tuple) and len(box) == 4
-        values = [int(v) for v in box] if ok and all(isinstance(v, int | float) for v in box) else []
+        values = (
+            [int(v) for v in box] if ok and all(isinstance(v, int | float) for v in box) else []
+        )
         if not values or values[2] <= 0 or values[3] <= 0:
             msg = f"Rectangle {i} must be [x, y, w, h] with positive width and height."
             raise InvalidInput(msg, fields={field: [msg]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -19,7 +19,7 @@ class PrivateStorage(FileSystemStorage):
 
     @property  # type: ignore[override]
     def location(self) -> str:
-        return os.path.abspath(self.base_location)
+        return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:
         msg = "Private evidence files have no URL; stream them through an authorised view."

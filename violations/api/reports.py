@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts.models import Role, User
 from accounts.permissions import OfficialOnly, has_role
 from modugil.errors import InvalidInput
+from modugil.pagination import FeaturePagination
 from violations import crypto, photo_review, workflow
 from violations.api.serializers import (
     CitizenReportInput,
@@ -33,7 +34,6 @@ from violations.api.serializers import (
 )
 from violations.intake.citizen import CitizenReport, submit
 from violations.models import Channel, ReportNote, ViolationPhoto, ViolationReport
-from modugil.pagination import FeaturePagination
 
 LIST_FILTERS = {
     "status": "status",
@@ -60,10 +60,12 @@ class ReportViewSet(
     def get_queryset(self) -> QuerySet[ViolationReport]:
         if getattr(self, "swagger_fake_view", False):
             return ViolationReport.objects.none()
-        qs = ViolationReport.objects.select_related("reporter", "spot").order_by("-occurred_at", "-id")
+        qs = ViolationReport.objects.select_related("reporter", "spot").order_by(
+            "-occurred_at", "-id"
+        )
         user = self.request.user
         if not has_role(user, Role.OFFICIAL):
-            return qs.filter(reporter=user)
+            return qs.filter(reporter=user)  # type: ignore[misc]
         qs = qs.prefetch_related("photos")
         params = self.request.query_params
         for param, field in LIST_FILTERS.items():
@@ -147,11 +149,17 @@ class ReportViewSet(
         if request.method == "POST":
             data = NoteSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            ReportNote.objects.create(report=report, author=request.user, text=data.validated_data["text"])
-            code = status.HTTP_201_CREATED
+            ReportNote.objects.create(
+                report=report,
+                author=request.user,  # type: ignore[misc]
+                text=data.validated_data["text"],
+            )
+            code: int = status.HTTP_201_CREATED
         else:
             code = status.HTTP_200_OK
-        return Response(NoteSerializer(report.notes.select_related("author"), many=True).data, status=code)
+        return Response(
+            NoteSerializer(report.notes.select_related("author"), many=True).data, status=code
+        )
 
     @extend_schema(responses=HistorySerializer(many=True))
     @action(detail=True, methods=["get"], permission_classes=[OfficialOnly])
@@ -236,7 +244,8 @@ def photo_redaction(request: Request, key: str) -> Response:
     """Manual redaction: rectangles [[x, y, w, h], ...] added to the automatic ones."""
     data = RegionsInput(data=request.data)
     data.is_valid(raise_exception=True)
-    photo = photo_review.set_manual_regions(_photo(key), data.validated_data["regions"], request.user)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    photo = photo_review.set_manual_regions(_photo(key), data.validated_data["regions"], user)
     return Response(PhotoSerializer(photo).data)
 
 
@@ -247,5 +256,6 @@ def photo_review_view(request: Request, key: str) -> Response:
     """Approve (publish the redacted copy) or reject."""
     data = ReviewInput(data=request.data)
     data.is_valid(raise_exception=True)
-    photo = photo_review.review(_photo(key), data.validated_data["decision"], request.user)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    photo = photo_review.review(_photo(key), data.validated_data["decision"], user)
     return Response(PhotoSerializer(photo).data)

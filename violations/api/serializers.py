@@ -157,7 +157,9 @@ class CitizenReportInput(serializers.Serializer):
 
 class TransitionInput(serializers.Serializer):
     to = serializers.CharField()
-    reason = serializers.ChoiceField(choices=DecisionReason.choices, required=False, allow_blank=True)
+    reason = serializers.ChoiceField(
+        choices=DecisionReason.choices, required=False, allow_blank=True
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     duplicate_of = serializers.IntegerField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False, allow_null=True)
@@ -187,9 +189,7 @@ class HistorySerializer(serializers.Serializer):
 
     def get_changes(self, event: Any) -> dict[str, Any]:
         diff = event.pgh_diff or {}
-        return {
-            k: ["(hidden)", "(hidden)"] if k in PRIVATE_FIELDS else v for k, v in diff.items()
-        }
+        return {k: ["(hidden)", "(hidden)"] if k in PRIVATE_FIELDS else v for k, v in diff.items()}
 
     def get_transition(self, event: Any) -> str | None:
         return (event.pgh_context or {}).get("transition")

@@ -41,9 +41,7 @@ def hex_table(filters: HotspotFilter, resolution: int) -> pd.DataFrame:
         )
         .order_by()
     )
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["cell", "cases", "reports", "bay_cases"]
-    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["cell", "cases", "reports", "bay_cases"])
     return frame.set_index("cell").astype("int64")
 
 
@@ -180,7 +178,9 @@ def ranking(filters: HotspotFilter, resolution: int, top: int) -> list[dict[str,
     return rows
 
 
-def _labels(filters: HotspotFilter, resolution: int, cells: list[int]) -> dict[int, tuple[str, str]]:
+def _labels(
+    filters: HotspotFilter, resolution: int, cells: list[int]
+) -> dict[int, tuple[str, str]]:
     """The most frequent district and place name among each cell's reports."""
     if not cells:
         return {}

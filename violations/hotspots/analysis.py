@@ -58,17 +58,13 @@ def study_region(cells: pd.Series) -> pd.Series:
 def contiguity(cells: list[int]) -> W:
     """Binary weights: hexagons sharing an edge are neighbours (within the given cells)."""
     present = set(cells)
-    neighbours = {
-        c: [n for n in h3i.grid_ring(c, 1) if n in present and n != c] for c in cells
-    }
+    neighbours = {c: [n for n in h3i.grid_ring(c, 1) if n in present and n != c] for c in cells}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # islands are legitimate at the region's edge
         return W(neighbours, silence_warnings=True)
 
 
-def gistar(
-    counts: pd.Series, *, permutations: int = 0, seed: int | None = 12345
-) -> pd.DataFrame:
+def gistar(counts: pd.Series, *, permutations: int = 0, seed: int | None = 12345) -> pd.DataFrame:
     """Getis-Ord Gi* per cell: z-score, two-sided p-value and a hot/cold class at 90/95/99 %."""
     y = study_region(counts)
     columns = ["cases", "z", "p", "p_sim", "hotspot"]
@@ -108,7 +104,9 @@ def ranking(current: pd.Series, previous: pd.Series, top: int = 10) -> pd.DataFr
     table["change"] = table["cases"] - table["previous_cases"]
     prev = table["previous_cases"].replace(0, np.nan)
     table["change_pct"] = (table["change"] / prev * 100).round(1)
-    table["trend"] = [trend(c, p) for c, p in zip(table["cases"], table["previous_cases"], strict=True)]
+    table["trend"] = [
+        trend(c, p) for c, p in zip(table["cases"], table["previous_cases"], strict=True)
+    ]
     table.index.name = "cell"
     return table
 

@@ -36,7 +36,12 @@ AGGREGATED, PER_CASE = "aggregated", "per_case"
 LAT, LON, COUNT = "위도", "경도", "단속건수"
 DISTRICT_COLUMNS = ("대표_단속동", "단속동")
 PLACE_COLUMNS = ("대표_장소", "단속장소")
-DATETIME_COLUMN, DATE_COLUMN, TIME_COLUMN, TYPE_COLUMN = "단속일시", "단속일자", "단속시간", "위반유형"
+DATETIME_COLUMN, DATE_COLUMN, TIME_COLUMN, TYPE_COLUMN = (
+    "단속일시",
+    "단속일자",
+    "단속시간",
+    "위반유형",
+)
 FALLBACK_TOLERANCE_DEG = 0.00005  # about 5 m
 CITY_ONLY = re.compile(r"^\S+[시군구]$")
 _DIGITS = re.compile(r"\d+")
@@ -162,7 +167,11 @@ def parse(
                 yield Flagged(line, reason, cases, lon, lat, place)
                 continue
             if layout.name == AGGREGATED:
-                start, until, precision = options.period_start, options.period_end, TimePrecision.PERIOD
+                start, until, precision = (
+                    options.period_start,
+                    options.period_end,
+                    str(TimePrecision.PERIOD),
+                )
             else:
                 start, precision = _case_time(row, has_time, tz)
                 until = None
@@ -186,7 +195,10 @@ def _fallback_reason(
     lon: float, lat: float, place: str, district: str, points: list[tuple[float, ...]]
 ) -> str:
     for p_lon, p_lat in points:
-        if abs(lon - p_lon) <= FALLBACK_TOLERANCE_DEG and abs(lat - p_lat) <= FALLBACK_TOLERANCE_DEG:
+        if (
+            abs(lon - p_lon) <= FALLBACK_TOLERANCE_DEG
+            and abs(lat - p_lat) <= FALLBACK_TOLERANCE_DEG
+        ):
             return "geocode_fallback_point"
     if place and not district and CITY_ONLY.match(place.strip()):
         return "city_only_address"
@@ -208,7 +220,7 @@ def _case_time(row: dict[str, str], has_time: bool, tz: ZoneInfo) -> tuple[datet
     if len(parts) < 3:
         raise row_error(column, f"Expected a date such as 2024-03-05, got {text!r}.")
     try:
-        when = datetime(*parts[:6], tzinfo=tz)  # type: ignore[misc]
+        when = datetime(*parts[:6], tzinfo=tz)  # type: ignore[arg-type, misc]
     except (TypeError, ValueError) as e:
         raise row_error(column, f"Not a valid date/time: {text!r}.") from e
     return when, TimePrecision.EXACT if len(parts) >= 5 else TimePrecision.DAY

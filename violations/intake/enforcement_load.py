@@ -103,7 +103,9 @@ def import_enforcement(
         for item in items:
             _count(report, item)
         if existing and not report.message:
-            report.message = f"Already imported: {existing} rows of this file are in {report.dataset}."
+            report.message = (
+                f"Already imported: {existing} rows of this file are in {report.dataset}."
+            )
             report.counts["unchanged"] = report.counts.pop("created", 0)
         _save_run(report, started, user)
     return report
@@ -162,7 +164,9 @@ def _commit(
                 report.counts["replaced"] = cursor.rowcount
             _copy(cursor, report, items, run.pk)
             if strict and report.counts["rejected"]:
-                report.message = f"{report.counts['rejected']} rows rejected; strict mode writes nothing."
+                report.message = (
+                    f"{report.counts['rejected']} rows rejected; strict mode writes nothing."
+                )
                 transaction.set_rollback(True)
         if not report.message:
             report.counts["linked_to_bays"] = spots.link_spots(
@@ -224,7 +228,9 @@ def _save_run(report: EnforcementReport, started: datetime, user: Any) -> Import
         path=report.path[:500],
         sha256=report.sha256,
         committed=report.committed,
-        status=ImportRun.Status.FAILED if report.message and not report.counts.get("unchanged") else ImportRun.Status.OK,
+        status=ImportRun.Status.FAILED
+        if report.message and not report.counts.get("unchanged")
+        else ImportRun.Status.OK,
         counts=report.as_counts(),
         rejected=_listed(report),
         message=report.message or _flag_message(report),
@@ -234,6 +240,10 @@ def _save_run(report: EnforcementReport, started: datetime, user: Any) -> Import
     )
     report.run_id = run.pk
     return run
+
+
+def _failed(report: EnforcementReport) -> bool:
+    return bool(report.message) and not report.counts.get("unchanged")
 
 
 def _finish_run(run: ImportRun, report: EnforcementReport) -> None:

@@ -70,6 +70,9 @@ class ViolationPhoto(models.Model):
     class Meta:
         ordering = ["report", "position", "pk"]
 
+    def __str__(self) -> str:
+        return f"photo {self.position + 1} of report {self.report_id}"
+
     @property
     def is_published(self) -> bool:
         return self.redaction_status == RedactionStatus.APPROVED and bool(self.redacted)

@@ -155,7 +155,9 @@ class ViolationReport(models.Model):
                 name="violation_spot_idx",
             ),
             models.Index(
-                fields=["reporter"], condition=Q(reporter__isnull=False), name="violation_reporter_idx"
+                fields=["reporter"],
+                condition=Q(reporter__isnull=False),
+                name="violation_reporter_idx",
             ),
             models.Index(
                 fields=["duplicate_of"],

@@ -96,9 +96,7 @@ class SensorSession(models.Model):
 class SensorEvent(models.Model):
     """An event as received (append-only). The plate is kept only on the session, encrypted."""
 
-    device = models.ForeignKey(
-        SensorDevice, on_delete=models.CASCADE, related_name="sensor_events"
-    )
+    device = models.ForeignKey(SensorDevice, on_delete=models.CASCADE, related_name="sensor_events")
     event_id = models.CharField(max_length=100)
     session = models.ForeignKey(SensorSession, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=SensorEventKind.choices)

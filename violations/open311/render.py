@@ -21,7 +21,9 @@ FORMATS = ("json", "xml")
 def _xml_value(parent: ET.Element, key: str, value: Any) -> None:
     if isinstance(value, list):
         holder = ET.SubElement(parent, key)
-        item_tag = {"attributes": "attribute", "values": "value", "keywords": "keyword"}.get(key, "item")
+        item_tag = {"attributes": "attribute", "values": "value", "keywords": "keyword"}.get(
+            key, "item"
+        )
         for item in value:
             _xml_item(holder, item_tag, item)
         return
@@ -49,7 +51,9 @@ def _xml_item(parent: ET.Element, tag: str, item: Any) -> None:
 def respond(data: Any, fmt: str, root: str, item: str, status: int = 200) -> HttpResponse:
     """``data`` is a list of dicts (or one dict for discovery) rendered as JSON or XML."""
     if fmt == "json":
-        return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            data, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+        )
     element = ET.Element(root)
     if isinstance(data, dict):
         for k, v in data.items():
@@ -75,7 +79,9 @@ def open311_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
             if fmt not in FORMATS:
-                raise NotFound(f"Unknown format .{fmt}: use .json or .xml.", fields={"format": [fmt]})
+                raise NotFound(
+                    f"Unknown format .{fmt}: use .json or .xml.", fields={"format": [fmt]}
+                )
             return func(request, *args, fmt=fmt, **kwargs)
         except ModugilError as e:
             return error(e, fmt)

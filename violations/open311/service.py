@@ -128,7 +128,9 @@ def public_request(report: ViolationReport, base_url: str) -> dict[str, Any]:
         "zipcode": "",
         "lat": round(lat, 5),
         "long": round(lon, 5),
-        "media_url": base_url + reverse("violation-photo-public", args=[photo.key]) if photo else "",
+        "media_url": base_url + reverse("violation-photo-public", args=[photo.key])
+        if photo
+        else "",
         # extensions
         "status_detail": report.status,
         "violation_type": report.violation_type,

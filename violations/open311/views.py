@@ -93,15 +93,19 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     _jurisdiction(request)
     report = _citizen_reports().filter(pk=int(request_id)).first() if request_id.isdigit() else None
     if report is None:
-        raise NotFound(f"No service request {request_id}.", fields={"service_request_id": ["Unknown."]})
+        raise NotFound(
+            f"No service request {request_id}.", fields={"service_request_id": ["Unknown."]}
+        )
     base = request.build_absolute_uri("/").rstrip("/")
     return respond([service.public_request(report, base)], fmt, "service_requests", "request")
 
 
 def _citizen_reports() -> QuerySet[ViolationReport]:
-    return ViolationReport.objects.filter(source=ReportSource.CITIZEN).select_related(
-        "spot"
-    ).prefetch_related("photos")
+    return (
+        ViolationReport.objects.filter(source=ReportSource.CITIZEN)
+        .select_related("spot")
+        .prefetch_related("photos")
+    )
 
 
 def _filtered(request: HttpRequest) -> list[ViolationReport]:
@@ -150,11 +154,17 @@ def _date(text: str | None, name: str) -> datetime | None:
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = client_for_key(request.POST.get("api_key", ""))
     if client is None:
-        raise Forbidden("A valid api_key is required to submit requests.", fields={"api_key": ["Invalid."]})
+        raise Forbidden(
+            "A valid api_key is required to submit requests.", fields={"api_key": ["Invalid."]}
+        )
     form = request.POST
     if form.get("service_code") != service.SERVICE_CODE:
-        raise NotFound("Unknown service_code.", fields={"service_code": [form.get("service_code", "")]})
-    attributes = {k[len("attribute[") : -1]: v for k, v in form.items() if k.startswith("attribute[")}
+        raise NotFound(
+            "Unknown service_code.", fields={"service_code": [form.get("service_code", "")]}
+        )
+    attributes = {
+        k[len("attribute[") : -1]: str(form.get(k, "")) for k in form if k.startswith("attribute[")
+    }
     report, _ = submit(_citizen_report(form, attributes, request, client), None)
     notice = "접수되었습니다. 담당 공무원이 검토합니다."
     data = [{"service_request_id": str(report.pk), "service_notice": notice, "account_id": None}]
@@ -183,7 +193,10 @@ def _citizen_report(
         for c in ("photo_1_taken_at", "photo_2_taken_at")
         if attributes.get(c)
     ]
-    contact = {k: form.get(k) for k in ("email", "phone", "first_name", "last_name", "device_id", "account_id")}
+    contact = {
+        k: form.get(k)
+        for k in ("email", "phone", "first_name", "last_name", "device_id", "account_id")
+    }
     return CitizenReport(
         lon=lon,
         lat=lat,
