@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,15 @@ from violations.models import ViolationType
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the evidence rule itself is checked by the intake service."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial) if data else []
 
 
 class ReportForm(forms.Form):
@@ -35,7 +46,7 @@ class ReportForm(forms.Form):
         label=_("The plate, the sign and the bay markings are visible in the photos"),
         required=False,
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos (at least 2, taken at least 1 minute apart)"),
         widget=MultipleFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}

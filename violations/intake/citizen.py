@@ -58,7 +58,8 @@ def submit(data: CitizenReport, user: User | None) -> tuple[ViolationReport, boo
     _check_basics(data)
     prepared = _prepare_photos(data)
     times = [p.taken_at for p in prepared] or list(data.attested_taken_at)
-    check_capture_times(times, "photos" if data.photos else "photo_taken_at")
+    attested_only = not data.photos and bool(data.attested_taken_at)
+    check_capture_times(times, "photo_taken_at" if attested_only else "photos")
     plate_hash, plate_encrypted = crypto.protect_plate(data.plate)
     try:
         with transaction.atomic(), pghistory.context(channel=data.channel):
