@@ -41,7 +41,9 @@ def private_root(settings: Any, tmp_path: Path) -> Path:
     return settings.VIOLATIONS_PRIVATE_ROOT
 
 
-def car_photo(taken_at: datetime | None, *, with_plate: bool = True, name: str = "p.jpg") -> io.BytesIO:
+def car_photo(
+    taken_at: datetime | None, *, with_plate: bool = True, name: str = "p.jpg"
+) -> io.BytesIO:
     """A JPEG of a 'car' with a plate-like box (detected by OpenCV's plate cascade) and EXIF time."""
     image = np.full((480, 640, 3), 90, np.uint8)
     cv2.rectangle(image, (120, 200), (520, 420), (40, 40, 160), -1)
@@ -63,7 +65,10 @@ def car_photo(taken_at: datetime | None, *, with_plate: bool = True, name: str =
 
 def evidence(gap_s: int = 90, *, ago_min: int = 30) -> list[io.BytesIO]:
     first = timezone.now().replace(microsecond=0) - timedelta(minutes=ago_min)
-    return [car_photo(first, name="a.jpg"), car_photo(first + timedelta(seconds=gap_s), name="b.jpg")]
+    return [
+        car_photo(first, name="a.jpg"),
+        car_photo(first + timedelta(seconds=gap_s), name="b.jpg"),
+    ]
 
 
 def report_body(**overrides: Any) -> dict[str, Any]:

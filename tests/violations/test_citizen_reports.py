@@ -72,13 +72,17 @@ def test_plate_and_contact_are_never_stored_in_clear(minji, client_for) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT row_to_json(v)::text FROM violations_violationreport v")
         raw = cursor.fetchone()[0]
-        cursor.execute("SELECT string_agg(row_to_json(e)::text, '') FROM violations_violationreportevent e")
+        cursor.execute(
+            "SELECT string_agg(row_to_json(e)::text, '') FROM violations_violationreportevent e"
+        )
         history = cursor.fetchone()[0]
     for text in (raw, history):
         assert PLATE not in text and "3456" not in text and "010-1234" not in text
 
 
-def test_the_reporter_sees_no_plate_and_others_see_nothing(minji, junho, official, client_for) -> None:
+def test_the_reporter_sees_no_plate_and_others_see_nothing(
+    minji, junho, official, client_for
+) -> None:
     created = client_for(minji).post(URL, report_body(), format="multipart").json()
     mine = client_for(minji).get(f"{URL}{created['id']}/").json()
     assert "plate" not in str(mine["properties"]) and mine["properties"]["status"] == "received"
@@ -103,7 +107,9 @@ def test_same_plate_within_the_window_is_a_duplicate(minji, junho, client_for) -
     assert ViolationReport.objects.get(pk=other_car.json()["id"]).status == ReportStatus.RECEIVED
 
 
-def test_same_bay_same_type_is_a_duplicate_even_without_plate(minji, junho, client_for, bay) -> None:
+def test_same_bay_same_type_is_a_duplicate_even_without_plate(
+    minji, junho, client_for, bay
+) -> None:
     first = client_for(minji).post(URL, report_body(plate=""), format="multipart").json()
     second = client_for(junho).post(URL, report_body(plate=""), format="multipart").json()
     assert ViolationReport.objects.get(pk=second["id"]).duplicate_of_id == first["id"]

@@ -27,7 +27,9 @@ def at(status: str) -> ViolationReport:
 
 
 def extra_for(report: ViolationReport, to: str) -> dict:
-    extra: dict = {"reason": "other"} if workflow.TRANSITIONS[(report.status, to)].needs_reason else {}
+    extra: dict = (
+        {"reason": "other"} if workflow.TRANSITIONS[(report.status, to)].needs_reason else {}
+    )
     if to == S.DUPLICATE:
         extra["duplicate_of"] = make_report()
     return extra

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import h3.api.basic_int as h3i
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, F, Func, Q, Sum, Value
@@ -47,12 +48,14 @@ def hex_table(filters: HotspotFilter, resolution: int) -> pd.DataFrame:
 
 def bay_inventory(resolution: int) -> pd.DataFrame:
     """Disabled-only bays (where counted) and car parks per H3 cell."""
-    records = []
-    for geom, spaces in DisabledParkingSpot.objects.values_list("geom", "disabled_spaces"):
-        where = geom.point_on_surface if geom.geom_type != "Point" else geom
-        cell = h3i.latlng_to_cell(where.y, where.x, resolution)
-        records.append((cell, spaces or 0, 1))
-    frame = pd.DataFrame.from_records(records, columns=["cell", "bays", "spots"])
+    rows = DisabledParkingSpot.objects.values_list("geom", "disabled_spaces")
+    places = [(g if g.geom_type == "Point" else g.point_on_surface, n) for g, n in rows]
+    cells = analysis.cells_for_points(
+        np.array([p.x for p, _ in places]), np.array([p.y for p, _ in places]), resolution
+    )
+    frame = pd.DataFrame(
+        {"cell": cells, "bays": [n or 0 for _, n in places], "spots": np.ones(len(places), int)}
+    )
     return frame.groupby("cell").sum()
 
 

@@ -33,9 +33,14 @@ def resolution_for_zoom(zoom: float) -> int:
 
 
 def cells_for_points(lon: np.ndarray, lat: np.ndarray, resolution: int) -> np.ndarray:
-    to_cell = h3i.latlng_to_cell
+    """The cell of each point as the database assigns it: the parent of its resolution-15 cell.
+
+    (H3 children do not tile their parent exactly, so near cell edges this can differ from
+    ``latlng_to_cell`` at ``resolution``; using parents keeps every zoom level nested.)
+    """
+    to_cell, parent = h3i.latlng_to_cell, h3i.cell_to_parent
     return np.fromiter(
-        (to_cell(y, x, resolution) for x, y in zip(lon, lat, strict=True)),
+        (parent(to_cell(y, x, 15), resolution) for x, y in zip(lon, lat, strict=True)),
         dtype=np.int64,
         count=len(lon),
     )

@@ -152,33 +152,37 @@ def _commit(
         n = report.counts["replaced"]
         msg = f"{report.dataset} already holds {n} rows from another file: use --replace."
         raise ImporterError(msg, fields={"dataset": [msg]})
-    with transaction.atomic():
-        run = _save_run(report, started, user)
-        with pgtrigger.ignore(*BULK_TRIGGERS), connection.cursor() as cursor:
-            cursor.execute("SELECT 1")  # sets pgtrigger.ignore for this transaction
-            if replace:
-                cursor.execute(
-                    "DELETE FROM violations_violationreport WHERE source_dataset = %s",
-                    [report.dataset],
-                )
-                report.counts["replaced"] = cursor.rowcount
-            _copy(cursor, report, items, run.pk)
+    try:
+        with transaction.atomic():
+            run = _save_run(report, started, user)
+            with pgtrigger.ignore(*BULK_TRIGGERS), connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # sets pgtrigger.ignore for this transaction
+                if replace:
+                    cursor.execute(
+                        "DELETE FROM violations_violationreport WHERE source_dataset = %s",
+                        [report.dataset],
+                    )
+                    report.counts["replaced"] = cursor.rowcount
+                _copy(cursor, report, items, run.pk)
             if strict and report.counts["rejected"]:
-                report.message = (
-                    f"{report.counts['rejected']} rows rejected; strict mode writes nothing."
-                )
-                transaction.set_rollback(True)
-        if not report.message:
+                raise _StrictRollback
             report.counts["linked_to_bays"] = spots.link_spots(
                 "r.import_run_id = %(run)s", {"run": run.pk}
             )
             report.committed = True
             _finish_run(run, report)
-    if report.message:  # rolled back: keep a record of the refused batch
-        _save_run(report, started, user)
-    elif report.counts["created"] > 10000:
+    except _StrictRollback:
+        report.message = f"{report.counts['rejected']} rows rejected; strict mode writes nothing."
+        report.counts.pop("linked_to_bays", None)
+        _save_run(report, started, user)  # keep a record of the refused batch
+        return
+    if report.counts["created"] > 10000:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE violations_violationreport")
+
+
+class _StrictRollback(Exception):
+    """Raised inside the transaction so that a strict import leaves nothing behind."""
 
 
 def _copy(cursor: Any, report: EnforcementReport, items: Iterable[Any], run_id: int) -> None:

@@ -53,6 +53,8 @@ class Command(BaseCommand):
         except ModugilError as e:
             raise CommandError(e.message) from e
         mode = "committed" if report.committed else "dry run (use --commit to write)"
+        if report.counts.get("unchanged"):
+            mode = "already imported: nothing written"
         self.stdout.write(f"{report.dataset} [{report.layout}] {mode}")
         for name, value in sorted(report.counts.items()):
             self.stdout.write(f"  {name}: {value}")
