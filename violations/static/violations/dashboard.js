@@ -16,9 +16,16 @@
     sources.basemap = { type: "raster", tiles: [el.dataset.basemap], tileSize: 256, attribution: el.dataset.attribution };
     layers.push({ id: "basemap", type: "raster", source: "basemap" });
   }
-  const map = new maplibregl.Map({ container: el, style: { version: 8, sources: sources, layers: layers },
-    center: [127.13, 36.82], zoom: 11, attributionControl: { customAttribution: el.dataset.attribution } });
-  map.addControl(new maplibregl.NavigationControl());
+  let map = null;
+  try {
+    map = new maplibregl.Map({ container: el, style: { version: 8, sources: sources, layers: layers },
+      center: [127.13, 36.82], zoom: 11, attributionControl: { customAttribution: el.dataset.attribution } });
+    map.addControl(new maplibregl.NavigationControl());
+  } catch (err) {
+    el.textContent = text.error + " (WebGL)";  // the ranking and exports still work
+  }
+  const mapReady = new Promise(function (resolve) { if (map) map.on("load", resolve); });
+  function zoomLevel() { return map ? Math.round(map.getZoom()) : 12; }
   let fitted = false;
   let lastZoom = null;
 
@@ -38,7 +45,7 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
   }
   function setData(id, data) {
-    const source = map.getSource(id);
+    const source = map && map.getSource(id);
     if (source) source.setData(data);
   }
   function hexPaint(mode, maxCases) {
@@ -67,7 +74,7 @@
     });
   }
   function fit(features) {
-    if (fitted || !features.length) return;
+    if (fitted || !features.length || !map) return;
     const b = new maplibregl.LngLatBounds();
     features.forEach(function (f) { f.geometry.coordinates[0].forEach(function (c) { b.extend(c); }); });
     map.fitBounds(b, { padding: 20, duration: 0 });
@@ -75,12 +82,12 @@
   }
   function loadHexagons() {
     const mode = document.getElementById("f-layer").value;
-    const zoom = Math.round(map.getZoom());
+    const zoom = zoomLevel();
     lastZoom = zoom;
     return get(mode === "gistar" ? "gistar/" : "hexagons/", { zoom: zoom }).then(function (data) {
       const maxCases = data.features.reduce(function (m, f) { return Math.max(m, f.properties.cases); }, 0);
       setData("hex", data);
-      map.setPaintProperty("hex", "fill-color", hexPaint(mode, maxCases));
+      if (map && map.getLayer("hex")) map.setPaintProperty("hex", "fill-color", hexPaint(mode, maxCases));
       legend(mode, maxCases);
       fit(data.features);
       const total = data.features.reduce(function (s, f) { return s + f.properties.cases; }, 0);
@@ -89,9 +96,9 @@
   }
   function loadHeat() {
     const show = document.getElementById("f-heat").checked;
-    map.setLayoutProperty("heat", "visibility", show ? "visible" : "none");
-    if (!show) return Promise.resolve();
-    return get("density/", { zoom: Math.round(map.getZoom()) }).then(function (data) {
+    if (map && map.getLayer("heat")) map.setLayoutProperty("heat", "visibility", show ? "visible" : "none");
+    if (!show || !map) return Promise.resolve();
+    return get("density/", { zoom: zoomLevel() }).then(function (data) {
       const max = data.meta.max_density || 1;
       data.features.forEach(function (f) { f.properties.weight = f.properties.density / max; });
       setData("heat", data);
@@ -104,7 +111,7 @@
     tr.appendChild(td);
   }
   function loadRanking() {
-    return get("ranking/", { zoom: Math.round(map.getZoom()) }).then(function (data) {
+    return get("ranking/", { zoom: zoomLevel() }).then(function (data) {
       const body = document.querySelector("#ranking tbody");
       body.textContent = "";
       data.results.forEach(function (r) {
@@ -114,7 +121,7 @@
         const link = document.createElement("a");
         link.href = "#map";
         link.textContent = ((r.district || "") + " " + (r.place || "")).trim() || r.cell;
-        link.addEventListener("click", function (e) { e.preventDefault(); map.flyTo({ center: [r.lon, r.lat], zoom: 16 }); });
+        link.addEventListener("click", function (e) { e.preventDefault(); if (map) map.flyTo({ center: [r.lon, r.lat], zoom: 16 }); });
         where.appendChild(link);
         tr.appendChild(where);
         cell(tr, r.cases);
@@ -145,7 +152,9 @@
   function refresh() {
     statusLine.textContent = text.loading;
     exports();
-    return Promise.all([loadHexagons(), loadHeat(), loadRanking()]).catch(function () { statusLine.textContent = text.error; });
+    const layersLoaded = mapReady.then(function () { return Promise.all([loadHexagons(), loadHeat()]); });
+    return Promise.all([loadRanking(), map ? layersLoaded : loadHexagons()])
+      .catch(function () { statusLine.textContent = text.error; });
   }
   fetch("/api/violations/districts/", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (rows) {
     const select = document.getElementById("f-district");
@@ -156,7 +165,7 @@
       select.appendChild(option);
     });
   }).catch(function () {});
-  map.on("load", function () {
+  mapReady.then(function () {
     map.addSource("hex", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addSource("heat", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({ id: "heat", type: "heatmap", source: "heat", paint: {
@@ -169,9 +178,9 @@
       if (p.bays) lines.push("bays: " + p.bays + (p.per_bay ? " · " + p.per_bay + "/bay" : ""));
       new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.join(" · ")).addTo(map);
     });
-    map.on("zoomend", function () { if (Math.round(map.getZoom()) !== lastZoom) { loadHexagons(); } });
-    refresh();
+    map.on("zoomend", function () { if (zoomLevel() !== lastZoom) { loadHexagons(); } });
   });
+  refresh();
   form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
   document.getElementById("f-layer").addEventListener("change", loadHexagons);
   document.getElementById("f-heat").addEventListener("change", loadHeat);
