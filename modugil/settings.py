@@ -236,11 +236,15 @@ VIOLATIONS_OPEN311_JURISDICTION = env("MODUGIL_OPEN311_JURISDICTION", "modugil.l
 VIOLATIONS_OPEN311_AGENCY = env("MODUGIL_OPEN311_AGENCY", "장애인전용주차구역 단속 담당")
 # Geocoders put un-geocodable addresses at a city centre: enforcement rows there are flagged,
 # not mapped. "lon,lat;lon,lat" (default: Cheonan's fallback point in the 2023 enforcement file).
-VIOLATIONS_GEOCODE_FALLBACK_POINTS = [
-    tuple(float(v) for v in pair.split(","))
-    for pair in env("MODUGIL_VIOLATIONS_GEOCODE_FALLBACK", "127.1139120,36.8150679").split(";")
-    if pair.strip()
-]
+try:
+    VIOLATIONS_GEOCODE_FALLBACK_POINTS = [
+        (float(pair.split(",")[0]), float(pair.split(",")[1]))
+        for pair in env("MODUGIL_VIOLATIONS_GEOCODE_FALLBACK", "127.1139120,36.8150679").split(";")
+        if pair.strip()
+    ]
+except (ValueError, IndexError) as e:
+    msg = "MODUGIL_VIOLATIONS_GEOCODE_FALLBACK must be lon,lat pairs separated by ';'"
+    raise ImproperlyConfigured(msg) from e
 
 # GDAL 3.6 (Debian 12) cannot block file access from spatial references; we only accept GeoJSON and
 # WKB with SRID numbers, never user-supplied SRS definitions.

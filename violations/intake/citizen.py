@@ -22,6 +22,7 @@ from violations.models import (
     Open311Client,
     ReportSource,
     ReportStatus,
+    ViolationPhoto,
     ViolationReport,
     ViolationType,
 )
@@ -61,17 +62,29 @@ def submit(data: CitizenReport, user: User | None) -> tuple[ViolationReport, boo
     attested_only = not data.photos and bool(data.attested_taken_at)
     check_capture_times(times, "photo_taken_at" if attested_only else "photos")
     plate_hash, plate_encrypted = crypto.protect_plate(data.plate)
+    saved: list[ViolationPhoto] = []
     try:
         with transaction.atomic(), pghistory.context(channel=data.channel):
             report = _create(data, user, min(times), plate_hash, plate_encrypted)
             for position, photo in enumerate(prepared):
-                save_photo(report, photo, position, user)
+                saved.append(save_photo(report, photo, position, user))
     except IntegrityError:
+        _remove_files(saved)
         existing = ViolationReport.objects.filter(client_id=data.client_id).first()
         if data.client_id and existing is not None:
             return existing, False
         raise
+    except Exception:
+        _remove_files(saved)  # the rows were rolled back: leave no orphaned evidence on disk
+        raise
     return report, True
+
+
+def _remove_files(photos: list[ViolationPhoto]) -> None:
+    for photo in photos:
+        for stored in (photo.original, photo.redacted):
+            if stored:
+                stored.storage.delete(stored.name)
 
 
 def _check_basics(data: CitizenReport) -> None:

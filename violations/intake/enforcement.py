@@ -212,6 +212,13 @@ def _case_time(row: dict[str, str], has_time: bool, tz: ZoneInfo) -> tuple[datet
     else:
         text = f"{row[DATE_COLUMN]} {row[TIME_COLUMN]}" if has_time else row[DATE_COLUMN]
         column = DATE_COLUMN
+    try:  # the common case, 2024-03-05 14:03 or 2024-03-05, without the regex below
+        parsed = datetime.fromisoformat(text.strip())
+        when = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        exact = len(text.strip()) > 10
+        return when, TimePrecision.EXACT if exact else TimePrecision.DAY
+    except ValueError:
+        pass
     parts = [int(p) for p in _DIGITS.findall(text)]
     if len(parts) == 1 and len(text.strip()) >= 8:  # 20240305 or 202403051403
         digits = text.strip()

@@ -185,10 +185,20 @@ class _StrictRollback(Exception):
     """Raised inside the transaction so that a strict import leaves nothing behind."""
 
 
+# COPY text format: backslash, tab and line breaks in free text must be escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_BATCH_ROWS = 20000
+
+
 def _copy(cursor: Any, report: EnforcementReport, items: Iterable[Any], run_id: int) -> None:
-    now = timezone.now()
+    """Stream rows as COPY text lines (built here: much cheaper than per-value adaptation)."""
+    now = timezone.now().isoformat()
     columns = ", ".join(COPY_COLUMNS)
     latlng_to_cell = h3i.latlng_to_cell
+    constant = "\t".join((ReportSource.ENFORCEMENT, Channel.IMPORT, ReportStatus.FINED))
+    # place_text | description, plate_hash, plate_encrypted, contact, reason (empty) | dataset | ref
+    tail = f"\t\t\t\t\t\t{report.dataset.translate(_COPY_ESCAPES)}\t\t"
+    lines: list[str] = []
     with cursor.cursor.copy(f"COPY violations_violationreport ({columns}) FROM STDIN") as copy:
         for item in items:
             if not isinstance(item, EnforcementRow):
@@ -196,34 +206,20 @@ def _copy(cursor: Any, report: EnforcementReport, items: Iterable[Any], run_id: 
                 continue
             report.counts["created"] += 1
             report.counts["cases_created"] += item.cases
-            copy.write_row(
-                (
-                    f"SRID=4326;POINT({item.lon} {item.lat})",
-                    latlng_to_cell(item.lat, item.lon, H3_STORED_RES),
-                    item.occurred_at,
-                    item.occurred_until,
-                    item.precision,
-                    item.violation_type,
-                    ReportSource.ENFORCEMENT,
-                    Channel.IMPORT,
-                    ReportStatus.FINED,
-                    item.cases,
-                    item.district,
-                    item.place,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    report.dataset,
-                    "",
-                    item.line,
-                    run_id,
-                    1,
-                    now,
-                    now,
-                )
+            until = item.occurred_until.isoformat() if item.occurred_until else "\\N"
+            lines.append(
+                f"SRID=4326;POINT({item.lon} {item.lat})\t"
+                f"{latlng_to_cell(item.lat, item.lon, H3_STORED_RES)}\t"
+                f"{item.occurred_at.isoformat()}\t{until}\t{item.precision}\t"
+                f"{item.violation_type}\t{constant}\t{item.cases}\t"
+                f"{item.district.translate(_COPY_ESCAPES)}\t{item.place.translate(_COPY_ESCAPES)}"
+                f"{tail}{item.line}\t{run_id}\t1\t{now}\t{now}\n"
             )
+            if len(lines) >= COPY_BATCH_ROWS:
+                copy.write("".join(lines))
+                lines.clear()
+        if lines:
+            copy.write("".join(lines))
 
 
 def _save_run(report: EnforcementReport, started: datetime, user: Any) -> ImportRun:

@@ -110,8 +110,14 @@ class ViolationReport(models.Model):
     source_dataset = models.CharField(max_length=80, blank=True)
     source_ref = models.CharField(max_length=120, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
+    # No database constraint: a per-row check would cost a lookup for each of a million COPY rows.
     import_run = models.ForeignKey(
-        "importers.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+        "importers.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
     )
     client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -143,7 +149,6 @@ class ViolationReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["occurred_at"], name="violation_occurred_idx"),
-            models.Index(fields=["source_dataset"], name="violation_dataset_idx"),
             models.Index(
                 fields=["plate_hash", "occurred_at"],
                 condition=~Q(plate_hash=""),

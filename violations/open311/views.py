@@ -134,9 +134,17 @@ def _filtered(request: HttpRequest) -> list[ViolationReport]:
             qs = qs.exclude(status__in=CLOSED_STATUSES)
         elif wanted == {"closed"}:
             qs = qs.filter(status__in=CLOSED_STATUSES)
-    page_size = min(int(params.get("page_size", MAX_REQUESTS) or MAX_REQUESTS), MAX_REQUESTS)
-    page = max(int(params.get("page", 1) or 1), 1) if params.get("page", "1").isdigit() else 1
+    page_size = min(_positive(params.get("page_size"), "page_size", MAX_REQUESTS), MAX_REQUESTS)
+    page = _positive(params.get("page"), "page", 1)
     return list(qs[(page - 1) * page_size : page * page_size])
+
+
+def _positive(text: str | None, name: str, default: int) -> int:
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(f"{name} must be a positive integer.", fields={name: [text]})
+    return int(text)
 
 
 def _date(text: str | None, name: str) -> datetime | None:
