@@ -78,10 +78,10 @@ def ensure_database() -> None:
 
 
 def ours(path: Path) -> dict[str, float]:
+    from django.db import connection
+
     from violations.hotspots import aggregate, filters
     from violations.intake.enforcement_load import import_enforcement
-
-    from django.db import connection
 
     with connection.cursor() as cursor:  # the benchmark's own database: start empty each run
         cursor.execute("TRUNCATE violations_violationreport CASCADE")
@@ -101,7 +101,9 @@ def ours(path: Path) -> dict[str, float]:
     aggregate.density_layer(hex_filter, 250.0, 9)
     t_density = time.perf_counter() - t0
     t0 = time.perf_counter()
-    aggregate.hex_layer(filters.from_params({"start": "2024-01-01", "end": "2024-12-31", "hours": "7-9"}), 9)
+    aggregate.hex_layer(
+        filters.from_params({"start": "2024-01-01", "end": "2024-12-31", "hours": "7-9"}), 9
+    )
     t_filtered = time.perf_counter() - t0
     return {
         "import_s": round(t_import, 2),
@@ -125,12 +127,18 @@ def baseline(path: Path) -> dict[str, float]:
     from sqlalchemy import create_engine
 
     db = settings.DATABASES["default"]
-    engine = create_engine(f"postgresql+psycopg://postgres@/{DB}?host={db['HOST']}&port={db['PORT']}")
+    engine = create_engine(
+        f"postgresql+psycopg://postgres@/{DB}?host={db['HOST']}&port={db['PORT']}"
+    )
     t0 = time.perf_counter()
     frame = pd.read_csv(path)
     frame["단속일시"] = pd.to_datetime(frame["단속일시"]).dt.tz_localize("Asia/Seoul")
-    points = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["경도"], frame["위도"]), crs=4326)
-    points.to_postgis("baseline_enforcement", engine, if_exists="replace", index=False, chunksize=50000)
+    points = gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["경도"], frame["위도"]), crs=4326
+    )
+    points.to_postgis(
+        "baseline_enforcement", engine, if_exists="replace", index=False, chunksize=50000
+    )
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
     read = gpd.read_postgis("SELECT * FROM baseline_enforcement", engine, geom_col="geometry")
@@ -139,10 +147,16 @@ def baseline(path: Path) -> dict[str, float]:
     region = sorted({n for c in counts.index for n in h3.grid_disk(c, 1)})
     y = counts.reindex(region, fill_value=0).to_numpy(dtype=float)
     present = set(region)
-    w = W({c: [n for n in h3.grid_ring(c, 1) if n in present] for c in region}, silence_warnings=True)
+    w = W(
+        {c: [n for n in h3.grid_ring(c, 1) if n in present] for c in region}, silence_warnings=True
+    )
     esda.G_Local(y, w, transform="B", star=True, permutations=0)
     t_hot = time.perf_counter() - t0
-    return {"import_s": round(t_import, 2), "hotspots_total_s": round(t_hot, 2), "hexagons": len(region)}
+    return {
+        "import_s": round(t_import, 2),
+        "hotspots_total_s": round(t_hot, 2),
+        "hexagons": len(region),
+    }
 
 
 if __name__ == "__main__":
@@ -160,14 +174,28 @@ if __name__ == "__main__":
     ensure_database()
     if not args.skip_baseline and not (PYLIB / "geoalchemy2").exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--target", str(PYLIB), "--no-deps", "sqlalchemy", "geoalchemy2"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--target",
+                str(PYLIB),
+                "--no-deps",
+                "sqlalchemy",
+                "geoalchemy2",
+            ],
             check=True,
         )
     result = {
         "area": "violations",
         "rows": ROWS,
         "file_mb": round(csv_path.stat().st_size / 1e6, 1),
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores (shared), "
+            f"Python {platform.python_version()}"
+        ),
         "date": datetime.now().isoformat(timespec="seconds"),
         "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
         "targets": {"import_s": 60, "hotspots_total_s": 10},

@@ -56,7 +56,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_dashboard_shows_layers_ranking_and_filters(browser, live_server, official, cheonan_2023) -> None:
+def test_dashboard_shows_layers_ranking_and_filters(
+    browser, live_server, official, cheonan_2023
+) -> None:
     page = logged_in_page(browser, live_server, official)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -208,7 +209,7 @@ def _copy(cursor: Any, report: EnforcementReport, items: Iterable[Any], run_id: 
             report.counts["cases_created"] += item.cases
             until = item.occurred_until.isoformat() if item.occurred_until else "\\N"
             lines.append(
-                f"SRID=4326;POINT({item.lon} {item.lat})\t"
+                f"{_ewkb_point(item.lon, item.lat)}\t"
                 f"{latlng_to_cell(item.lat, item.lon, H3_STORED_RES)}\t"
                 f"{item.occurred_at.isoformat()}\t{until}\t{item.precision}\t"
                 f"{item.violation_type}\t{constant}\t{item.cases}\t"
@@ -220,6 +221,14 @@ def _copy(cursor: Any, report: EnforcementReport, items: Iterable[Any], run_id: 
                 lines.clear()
         if lines:
             copy.write("".join(lines))
+
+
+_EWKB_POINT_4326 = struct.Struct("<BIIdd")
+
+
+def _ewkb_point(lon: float, lat: float) -> str:
+    """Hex EWKB of a WGS84 point: PostGIS reads it faster than WKT text."""
+    return _EWKB_POINT_4326.pack(1, 0x20000001, 4326, lon, lat).hex()
 
 
 def _save_run(report: EnforcementReport, started: datetime, user: Any) -> ImportRun:

@@ -119,7 +119,7 @@ class ViolationReport(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,6 +140,12 @@ class ViolationReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.DUPLICATE) | Q(duplicate_of__isnull=False),
                 name="violation_duplicate_has_original",
+            ),
+            # Partial: a million imported rows without a client id add no index entries.
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=Q(client_id__isnull=False),
+                name="violation_unique_client_id",
             ),
             models.UniqueConstraint(
                 fields=["source_dataset", "source_ref"],
