@@ -83,7 +83,7 @@ def submit(data: CitizenReport, user: User | None) -> tuple[ViolationReport, boo
 def _remove_files(photos: list[ViolationPhoto]) -> None:
     for photo in photos:
         for stored in (photo.original, photo.redacted):
-            if stored:
+            if stored and stored.name:
                 stored.storage.delete(stored.name)
 
 
