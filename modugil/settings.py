@@ -69,6 +69,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEMPLATES = [
     {
@@ -133,6 +134,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Tests and `runserver` find static files through the finders; `bin/modugil run` collects them.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MODUGIL_MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = envint("MODUGIL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -245,6 +249,15 @@ try:
 except (ValueError, IndexError) as e:
     msg = "MODUGIL_VIOLATIONS_GEOCODE_FALLBACK must be lon,lat pairs separated by ';'"
     raise ImproperlyConfigured(msg) from e
+# --- Routing graph --------------------------------------------------------------------------------
+# Built graphs (arrays, memory-mapped by the engine); one sub-directory per area name.
+ROUTING_GRAPH_DIR = Path(env("MODUGIL_ROUTING_GRAPH_DIR", str(VAR_DIR / "graphs")))
+# A verified point feature snaps to a graph node within this distance, else to an edge within
+# the edge tolerance; farther away it is left out of the overlay (and listed in the QA report).
+ROUTING_SNAP_NODE_M = envfloats("MODUGIL_ROUTING_SNAP_NODE_M", (3.0,), 1)[0]
+ROUTING_SNAP_EDGE_M = envfloats("MODUGIL_ROUTING_SNAP_EDGE_M", (10.0,), 1)[0]
+# OSM ways not edited for this long count as stale in the data-quality report.
+ROUTING_STALE_OSM_DAYS = envint("MODUGIL_ROUTING_STALE_OSM_DAYS", 5 * 365)
 
 # GDAL 3.6 (Debian 12) cannot block file access from spatial references; we only accept GeoJSON and
 # WKB with SRID numbers, never user-supplied SRS definitions.
