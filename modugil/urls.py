@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/mapping/", include("mapping.urls")),
     path("api/community/", include("community.urls")),
     path("api/routing/", include("routing.urls")),
+    path("", include("violations.urls")),  # /api/violations/... and /violations/... pages
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("volunteer.urls")),
