@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/routing/", include("routing.urls")),
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("plan/", include("routing.page_urls")),
     path("", include("mapping.page_urls")),
 ]

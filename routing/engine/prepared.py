@@ -103,6 +103,10 @@ class PreparedGraph:
     def node_count(self) -> int:
         return len(self.indptr) - 1
 
+    @property
+    def all_segments(self) -> np.ndarray:
+        return np.ones(self.graph.segment_count, dtype=bool)
+
     def workspace(self) -> Workspace:
         ws: Workspace | None = getattr(self._local, "ws", None)
         if ws is None:

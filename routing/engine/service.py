@@ -14,6 +14,7 @@ from routing.engine import describe
 from routing.engine.explain import explain_no_route
 from routing.engine.planner import Endpoint, Path, alternatives, destination_endpoint, origin_endpoint, search, snap_point
 from routing.engine.prepared import Metric, PreparedGraph, prepared
+from routing.engine.snapping import Snap, nearest_segment
 from routing.errors import NoRoute, PointNotOnNetwork, UnknownGraph
 from routing.graph.graph import PedestrianGraph
 from routing.graph.store import GraphNotBuilt, get_graph
@@ -57,20 +58,33 @@ class Planned:
     path: Path
 
 
-def plan(graph: PedestrianGraph, profile: Profile, origin: LonLat, destination: LonLat, *, at_s: float | None = None, max_snap_m: float | None = None) -> Planned:
+def plan(graph: PedestrianGraph, profile: Profile, origin: LonLat, destination: LonLat, *, at_s: float | None = None, max_snap_m: float | None = None, explain: bool = True) -> Planned:
     """Snap and search; raises PointNotOnNetwork or NoRoute (with its explanation)."""
     pg = prepared(graph)
     at = time.time() if at_s is None else at_s
     metric = pg.metric(profile, at)
-    o_snap = snap_point(pg, metric, *origin, role="origin", max_m=max_snap_m)
-    d_snap = snap_point(pg, metric, *destination, role="destination", max_m=max_snap_m)
-    o = origin_endpoint(pg, metric, o_snap, *origin)
-    d = destination_endpoint(pg, metric, d_snap, *destination)
+    o = origin_endpoint(pg, metric, _snap(pg, metric, origin, "origin", max_snap_m), *origin)
+    d = destination_endpoint(pg, metric, _snap(pg, metric, destination, "destination", max_snap_m), *destination)
     path = search(pg, metric, o, d)
     if path is None:
+        if not explain:
+            raise NoRoute(_("No route for this profile."))
         body = explain_no_route(pg, metric, o, d)
         raise NoRoute(body.pop("detail"), **body)
     return Planned(pg, metric, o, d, path)
+
+
+def _snap(pg: PreparedGraph, metric: Metric, point: LonLat, role: str, max_snap_m: float | None) -> Snap:
+    """The nearest usable segment; else a nearby path the profile cannot use, so that the
+    answer is "no route, because..." rather than "not on the network"."""
+    try:
+        return snap_point(pg, metric, *point, role=role, max_m=max_snap_m)
+    except PointNotOnNetwork:
+        limit = settings.ROUTING_MAX_SNAP_M if max_snap_m is None else max_snap_m
+        anything = nearest_segment(pg.snap_index, *point, pg.all_segments, limit)
+        if anything is None:
+            raise
+        return anything
 
 
 def _walking(planned: Planned, at_s: float) -> tuple[Path | None, Metric]:
