@@ -24,6 +24,7 @@ the table in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -46,7 +47,7 @@ PEERS = ROOT / "benchmarks" / "work" / "peers-venv"
 DATA = Path(os.environ.get("MODUGIL_DATA_DIR", ROOT.parent / "shared" / "data"))
 SEED = 42
 PGR_MAX_EDGES_FULL = 250_000  # above this networkx and pgRouting get fewer pairs (seconds per call)
-PGR_FEW_PAIRS = 20
+PGR_FEW_PAIRS = 10
 
 
 def datasets() -> dict[str, Path]:
@@ -94,7 +95,11 @@ def ensure_graph(name: str, source: Path) -> dict[str, Any]:
     graph = build_graph(source, dem=dem if dem.exists() else None, name=name)
     save_graph(graph, out)
     (out.parent / "CURRENT").write_text(out.name)
-    info = {"build_s": round(time.perf_counter() - started, 2), "nodes": graph.node_count, "edges": graph.edge_count}
+    info = {
+        "build_s": round(time.perf_counter() - started, 2),
+        "nodes": graph.node_count,
+        "edges": graph.edge_count,
+    }
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(info))
     return info
@@ -110,14 +115,21 @@ def make_pairs(name: str, count: int) -> list[dict[str, Any]]:
     from scipy.sparse.csgraph import connected_components
 
     n = graph.node_count
-    matrix = csr_matrix((np.ones(graph.edge_count), (graph.edges["u"], graph.edges["v"])), shape=(n, n))
+    matrix = csr_matrix(
+        (np.ones(graph.edge_count), (graph.edges["u"], graph.edges["v"])), shape=(n, n)
+    )
     _, labels = connected_components(matrix, directed=True, connection="strong")
     largest = np.flatnonzero(labels == np.bincount(labels).argmax())
     rng = np.random.default_rng(SEED)
     chosen = rng.choice(largest, size=(count, 2))
     lon, lat = graph.nodes["lon"], graph.nodes["lat"]
     return [
-        {"s": int(a), "t": int(b), "origin": [float(lon[a]), float(lat[a])], "destination": [float(lon[b]), float(lat[b])]}
+        {
+            "s": int(a),
+            "t": int(b),
+            "origin": [float(lon[a]), float(lat[a])],
+            "destination": [float(lon[b]), float(lat[b])],
+        }
         for a, b in chosen
     ]
 
@@ -146,11 +158,24 @@ def child_modugil(name: str, pairs_path: Path) -> dict[str, Any]:
     def by_coords(pair: dict[str, Any]) -> float | None:
         # the answer is timed here; explaining a failure is timed separately below
         try:
-            planned = plan(graph, profile, tuple(pair["origin"]), tuple(pair["destination"]), at_s=now, explain=False)
+            planned = plan(
+                graph,
+                profile,
+                tuple(pair["origin"]),
+                tuple(pair["destination"]),
+                at_s=now,
+                explain=False,
+            )
         except (NoRoute, PointNotOnNetwork):
             return None
-        length = graph.edges["length_m"]
-        return float(sum(float(length[p.edge]) * (p.stop - p.start) for p in planned.path.pieces()))
+        path = planned.path
+        length = graph.edges["length_m"][path.edges]
+        total = (
+            float(np.sum(length))
+            - float(length[0]) * path.start
+            - float(length[-1]) * (1 - path.stop)
+        )
+        return total
 
     def by_nodes(pair: dict[str, Any]) -> tuple[float | None, float | None]:
         path = search(pg, metric, node_endpoint(pair["s"]), node_endpoint(pair["t"]))
@@ -173,7 +198,14 @@ def child_modugil(name: str, pairs_path: Path) -> dict[str, Any]:
 
     full, failed = [], []
     for pair in pairs[:50]:
-        request = RouteRequest(tuple(pair["origin"]), tuple(pair["destination"]), profile, graph=name, alternatives=0, at_s=now)
+        request = RouteRequest(
+            tuple(pair["origin"]),
+            tuple(pair["destination"]),
+            profile,
+            graph=name,
+            alternatives=0,
+            at_s=now,
+        )
         t0 = time.perf_counter()
         try:
             route(request)
@@ -220,8 +252,10 @@ def child_networkx(name: str, pairs_path: Path) -> dict[str, Any]:
             nodes = nx.dijkstra_path(g, pair["s"], pair["t"], weight="weight")
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return None, None
-        edges = [g[a][b]["edge"] for a, b in zip(nodes, nodes[1:], strict=False)]
-        return float(sum(g[a][b]["weight"] for a, b in zip(nodes, nodes[1:], strict=False))), float(np.sum(length[edges]))
+        edges = [g[a][b]["edge"] for a, b in itertools.pairwise(nodes)]
+        return float(sum(g[a][b]["weight"] for a, b in itertools.pairwise(nodes))), float(
+            np.sum(length[edges])
+        )
 
     for pair in pairs:
         query(pair)
@@ -230,7 +264,13 @@ def child_networkx(name: str, pairs_path: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         results.append(query(pair))
         latencies.append(time.perf_counter() - t0)
-    return {"build_s": round(build_s, 2), "latency_s": latencies, "result": results, "pairs": len(pairs), "peak_mb": _peak_mb()}
+    return {
+        "build_s": round(build_s, 2),
+        "latency_s": latencies,
+        "result": results,
+        "pairs": len(pairs),
+        "peak_mb": _peak_mb(),
+    }
 
 
 def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
@@ -242,11 +282,15 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
         pairs = pairs[:PGR_FEW_PAIRS]
     socket = os.environ.get("MODUGIL_PG_SOCKET_DIR", str(ROOT / "var" / "pg" / "run"))
     port = os.environ.get("MODUGIL_PG_PORT", "55433")
-    admin = psycopg.connect(host=socket, port=port, user="postgres", dbname="postgres", autocommit=True)
+    admin = psycopg.connect(
+        host=socket, port=port, user="postgres", dbname="postgres", autocommit=True
+    )
     if not admin.execute("select 1 from pg_database where datname='modugil_bench'").fetchone():
         admin.execute("create database modugil_bench")
     admin.close()
-    conn = psycopg.connect(host=socket, port=port, user="postgres", dbname="modugil_bench", autocommit=True)
+    conn = psycopg.connect(
+        host=socket, port=port, user="postgres", dbname="modugil_bench", autocommit=True
+    )
     conn.execute("create extension if not exists postgis")
     conn.execute("create extension if not exists pgrouting")
     table = "edges_" + name.replace("-", "_")
@@ -254,7 +298,13 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
     conn.execute(f"drop table if exists {table}")
     conn.execute(f"create table {table} (id bigint, source bigint, target bigint, cost float8)")
     with conn.cursor().copy(f"copy {table} (id, source, target, cost) from stdin") as copy:
-        for e, a, b, c in zip(keep.tolist(), graph.edges["u"][keep].tolist(), graph.edges["v"][keep].tolist(), cost[keep].tolist(), strict=True):
+        for e, a, b, c in zip(
+            keep.tolist(),
+            graph.edges["u"][keep].tolist(),
+            graph.edges["v"][keep].tolist(),
+            cost[keep].tolist(),
+            strict=True,
+        ):
             copy.write_row((e, a, b, c))
     conn.execute(f"analyze {table}")
     build_s = time.perf_counter() - started
@@ -262,7 +312,10 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
     length = graph.edges["length_m"]
 
     def query(pair: dict[str, Any]) -> tuple[float | None, float | None]:
-        rows = conn.execute("SELECT edge, agg_cost, cost FROM pgr_dijkstra(%s, %s::bigint, %s::bigint, directed => true)", (sql, pair["s"], pair["t"])).fetchall()
+        rows = conn.execute(
+            "SELECT edge, agg_cost, cost FROM pgr_dijkstra(%s, %s::bigint, %s::bigint, directed => true)",
+            (sql, pair["s"], pair["t"]),
+        ).fetchall()
         if not rows:
             return None, None
         edges = [r[0] for r in rows if r[0] >= 0]
@@ -275,7 +328,13 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         results.append(query(pair))
         latencies.append(time.perf_counter() - t0)
-    return {"build_s": round(build_s, 2), "latency_s": latencies, "result": results, "pairs": len(pairs), "peak_mb": _peak_mb()}
+    return {
+        "build_s": round(build_s, 2),
+        "latency_s": latencies,
+        "result": results,
+        "pairs": len(pairs),
+        "peak_mb": _peak_mb(),
+    }
 
 
 # --- peers (external builds + query loops in the 3.12 venv) ---------------------------------
@@ -283,7 +342,9 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
 
 def _run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
@@ -304,9 +365,27 @@ def build_osrm(name: str, source: Path) -> dict[str, Any]:
     directory.mkdir(parents=True)
     (directory / "map.osm.pbf").symlink_to(source)
     profile = site / "share" / "profiles" / "foot.lua"
-    extract_s, extract_mb = _peak_of([str(site / "bin" / "osrm-extract"), "-p", str(profile), "-t", "2", "--small-component-size", "50", "map.osm.pbf"], cwd=directory)
-    contract_s, contract_mb = _peak_of([str(site / "bin" / "osrm-contract"), "-t", "2", "map.osrm"], cwd=directory)
-    return {"build_s": round(extract_s + contract_s, 2), "build_peak_mb": max(extract_mb, contract_mb), "data": str(directory / "map.osrm")}
+    extract_s, extract_mb = _peak_of(
+        [
+            str(site / "bin" / "osrm-extract"),
+            "-p",
+            str(profile),
+            "-t",
+            "2",
+            "--small-component-size",
+            "50",
+            "map.osm.pbf",
+        ],
+        cwd=directory,
+    )
+    contract_s, contract_mb = _peak_of(
+        [str(site / "bin" / "osrm-contract"), "-t", "2", "map.osrm"], cwd=directory
+    )
+    return {
+        "build_s": round(extract_s + contract_s, 2),
+        "build_peak_mb": max(extract_mb, contract_mb),
+        "data": str(directory / "map.osrm"),
+    }
 
 
 def build_valhalla(name: str, source: Path) -> dict[str, Any]:
@@ -315,17 +394,56 @@ def build_valhalla(name: str, source: Path) -> dict[str, Any]:
     (directory / "tiles").mkdir(parents=True)
     env = {**os.environ, "PATH": f"{PEERS / 'bin'}:{os.environ['PATH']}"}
     config = subprocess.run(
-        [str(PEERS / "bin" / "valhalla_build_config"), "--mjolnir-tile-dir", str(directory / "tiles"), "--mjolnir-tile-extract", str(directory / "tiles.tar"), "--mjolnir-timezone", str(directory / "tiles" / "timezones.sqlite"), "--mjolnir-admin", str(directory / "tiles" / "admins.sqlite")],
-        check=True, capture_output=True, text=True, env=env,
+        [
+            str(PEERS / "bin" / "valhalla_build_config"),
+            "--mjolnir-tile-dir",
+            str(directory / "tiles"),
+            "--mjolnir-tile-extract",
+            str(directory / "tiles.tar"),
+            "--mjolnir-timezone",
+            str(directory / "tiles" / "timezones.sqlite"),
+            "--mjolnir-admin",
+            str(directory / "tiles" / "admins.sqlite"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     ).stdout
     (directory / "valhalla.json").write_text(config)
-    seconds, peak = _peak_of([str(PEERS / "bin" / "valhalla_build_tiles"), "-c", str(directory / "valhalla.json"), "-j", "2", str(source)], cwd=directory, env=env)
-    return {"build_s": round(seconds, 2), "build_peak_mb": peak, "data": str(directory / "valhalla.json")}
+    seconds, peak = _peak_of(
+        [
+            str(PEERS / "bin" / "valhalla_build_tiles"),
+            "-c",
+            str(directory / "valhalla.json"),
+            "-j",
+            "2",
+            str(source),
+        ],
+        cwd=directory,
+        env=env,
+    )
+    return {
+        "build_s": round(seconds, 2),
+        "build_peak_mb": peak,
+        "data": str(directory / "valhalla.json"),
+    }
 
 
 def run_peer(engine: str, data: str, pairs_path: Path) -> dict[str, Any]:
     out = pairs_path.parent / f"{engine}.json"
-    subprocess.run([str(PEERS / "bin" / "python"), str(ROOT / "benchmarks" / "routing_peers.py"), engine, data, str(pairs_path), str(out)], check=True, timeout=1800)
+    subprocess.run(
+        [
+            str(PEERS / "bin" / "python"),
+            str(ROOT / "benchmarks" / "routing_peers.py"),
+            engine,
+            data,
+            str(pairs_path),
+            str(out),
+        ],
+        check=True,
+        timeout=1800,
+    )
     result = json.loads(out.read_text())
     result["result"] = [(None, length) for length in result.pop("length_m")]
     return result
@@ -333,7 +451,22 @@ def run_peer(engine: str, data: str, pairs_path: Path) -> dict[str, Any]:
 
 def _child(engine: str, name: str, pairs_path: Path) -> dict[str, Any]:
     out = pairs_path.parent / f"{engine}.json"
-    subprocess.run([sys.executable, "-m", "benchmarks.routing", "--child", engine, "--datasets", name, "--out", str(out)], check=True, cwd=ROOT, timeout=3600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.routing",
+            "--child",
+            engine,
+            "--datasets",
+            name,
+            "--out",
+            str(out),
+        ],
+        check=True,
+        cwd=ROOT,
+        timeout=3600,
+    )
     return json.loads(out.read_text())
 
 
@@ -349,29 +482,71 @@ def summarise(name: str, raw: dict[str, Any], pairs: int) -> dict[str, Any]:
     mod = raw["modugil"]
     reference = mod["nodes"]["result"]
     ref_len = [r[1] for r in reference]
-    rows["modugil (coords)"] = {"p50_ms": _ms(mod["coords"]["latency_s"], 50), "p95_ms": _ms(mod["coords"]["latency_s"], 95), "routes": sum(r is not None for r in mod["coords"]["result"])}
-    rows["modugil (nodes)"] = {"p50_ms": _ms(mod["nodes"]["latency_s"], 50), "p95_ms": _ms(mod["nodes"]["latency_s"], 95), "routes": sum(r[0] is not None for r in reference)}
+    rows["modugil (coords)"] = {
+        "p50_ms": _ms(mod["coords"]["latency_s"], 50),
+        "p95_ms": _ms(mod["coords"]["latency_s"], 95),
+        "routes": sum(r is not None for r in mod["coords"]["result"]),
+    }
+    rows["modugil (nodes)"] = {
+        "p50_ms": _ms(mod["nodes"]["latency_s"], 50),
+        "p95_ms": _ms(mod["nodes"]["latency_s"], 95),
+        "routes": sum(r[0] is not None for r in reference),
+    }
     for engine in ("networkx", "pgrouting", "valhalla", "osrm"):
         if engine not in raw or "error" in raw[engine]:
             continue
         r = raw[engine]
-        row = {"p50_ms": _ms(r["latency_s"], 50), "p95_ms": _ms(r["latency_s"], 95), "routes": sum(x[1] is not None for x in r["result"]), "pairs": len(r["result"])}
+        row = {
+            "p50_ms": _ms(r["latency_s"], 50),
+            "p95_ms": _ms(r["latency_s"], 95),
+            "routes": sum(x[1] is not None for x in r["result"]),
+            "pairs": len(r["result"]),
+        }
         if engine in ("networkx", "pgrouting"):
-            same = [abs(a[0] - b[0]) <= 1e-6 * max(1.0, a[0]) for a, b in zip(r["result"], reference, strict=False) if a[0] is not None and b[0] is not None]
-            both_none = sum(a[0] is None and b[0] is None for a, b in zip(r["result"], reference, strict=False))
+            same = [
+                abs(a[0] - b[0]) <= 1e-6 * max(1.0, a[0])
+                for a, b in zip(r["result"], reference, strict=False)
+                if a[0] is not None and b[0] is not None
+            ]
+            both_none = sum(
+                a[0] is None and b[0] is None for a, b in zip(r["result"], reference, strict=False)
+            )
             row["agreement"] = f"{sum(same) + both_none}/{len(r['result'])} same cost"
         else:
             mine = mod["coords"]["result"]
-            diffs = [abs(b - a) / a * 100 for a, b in zip(mine, [x[1] for x in r["result"]], strict=False) if a and b]
-            only_peer = sum(1 for a, b in zip(mine, r["result"], strict=False) if a is None and b[1] is not None)
-            only_us = sum(1 for a, b in zip(mine, r["result"], strict=False) if a is not None and b[1] is None)
+            diffs = [
+                abs(b - a) / a * 100
+                for a, b in zip(mine, [x[1] for x in r["result"]], strict=False)
+                if a and b
+            ]
+            only_peer = sum(
+                1 for a, b in zip(mine, r["result"], strict=False) if a is None and b[1] is not None
+            )
+            only_us = sum(
+                1 for a, b in zip(mine, r["result"], strict=False) if a is not None and b[1] is None
+            )
             row["agreement"] = (
-                f"length within 5 %: {sum(d <= 5 for d in diffs)}/{len(diffs)}; route only {engine}: {only_peer}, only modugil: {only_us}"
+                f"length within 5 %: {sum(d <= 5 for d in diffs)}/{len(diffs)}; "
+                f"route only {engine}: {only_peer}, only modugil: {only_us}"
             )
         rows[engine] = row
     del ref_len
-    build = {"modugil": raw["graph"]["build_s"] + mod["prepare_s"], **{e: raw[e].get("build_s") for e in ("networkx", "pgrouting", "valhalla", "osrm") if e in raw and "error" not in raw[e]}}
-    peak = {"modugil": mod["peak_mb"], **{e: raw[e].get("peak_mb") for e in ("networkx", "pgrouting", "valhalla", "osrm") if e in raw and "error" not in raw[e]}}
+    build = {
+        "modugil": raw["graph"]["build_s"] + mod["prepare_s"],
+        **{
+            e: raw[e].get("build_s")
+            for e in ("networkx", "pgrouting", "valhalla", "osrm")
+            if e in raw and "error" not in raw[e]
+        },
+    }
+    peak = {
+        "modugil": mod["peak_mb"],
+        **{
+            e: raw[e].get("peak_mb")
+            for e in ("networkx", "pgrouting", "valhalla", "osrm")
+            if e in raw and "error" not in raw[e]
+        },
+    }
     for engine, row in rows.items():
         key = engine.split(" ")[0]
         row["build_s"] = None if build.get(key) is None else round(build[key], 2)
@@ -379,7 +554,12 @@ def summarise(name: str, raw: dict[str, Any], pairs: int) -> dict[str, Any]:
     p = {k: v["p50_ms"] for k, v in rows.items()}
     coords, nodes = p["modugil (coords)"], p["modugil (nodes)"]
     ratios = {}
-    for engine, mine in (("valhalla", coords), ("osrm", coords), ("networkx", nodes), ("pgrouting", nodes)):
+    for engine, mine in (
+        ("valhalla", coords),
+        ("osrm", coords),
+        ("networkx", nodes),
+        ("pgrouting", nodes),
+    ):
         if engine in p and p[engine] and mine:
             ratios[engine] = round(p[engine] / mine, 2)
     full = mod.get("full_response_s", [])
@@ -392,7 +572,9 @@ def summarise(name: str, raw: dict[str, Any], pairs: int) -> dict[str, Any]:
         "modugil_full_response_p50_ms": _ms(full, 50),
         "modugil_no_route_explained_p50_ms": _ms(mod.get("no_route_explained_s", []), 50),
         "modugil_prepare_s": mod["prepare_s"],
-        "errors": {e: raw[e]["error"] for e in raw if isinstance(raw[e], dict) and "error" in raw[e]},
+        "errors": {
+            e: raw[e]["error"] for e in raw if isinstance(raw[e], dict) and "error" in raw[e]
+        },
     }
 
 
@@ -411,7 +593,9 @@ def verdicts(summary: dict[str, Any]) -> list[str]:
             out.append(f"{'met' if ratio >= needed else 'MISSED'}: {text} (×{ratio})")
     if summary["dataset"] == "city-1m":
         p50 = summary["engines"]["modugil (coords)"]["p50_ms"]
-        out.append(f"{'met' if p50 is not None and p50 < 10 else 'MISSED'}: p50 under 10 ms on the 1M city ({p50} ms)")
+        out.append(
+            f"{'met' if p50 is not None and p50 < 10 else 'MISSED'}: p50 under 10 ms on the 1M city ({p50} ms)"
+        )
     return out
 
 
@@ -420,15 +604,38 @@ def write_readme(report: dict[str, Any]) -> None:
         "<!-- routing:start -->",
         "### Routing (`python -m benchmarks.routing`)",
         "",
-        f"Measured {report['measured_at'][:10]} on {report['machine']}; {report['pairs']} seeded pairs (numpy seed {SEED}) from the largest strongly connected component of modugil's walking graph, the same pairs for every engine, one untimed pass then one timed pass. modugil: manual wheelchair preset; *coords* = from coordinates (snap, search, path), *nodes* = from graph nodes (what networkx and pgRouting get). Ratios are peer p50 / modugil p50 (coords against Valhalla and OSRM, nodes against networkx and pgRouting). Build = graph build plus modugil's per-graph and per-preset preparation (landmarks), or the peer's own build. Agreement: networkx and pgRouting run modugil's own costs, so the optimal cost must match; Valhalla and OSRM have their own rules (Valhalla wheelchair removes steps only; OSRM foot has no wheelchair model at all), so only route lengths and found/not-found counts are compared. The 2 cores are shared with other jobs: medians moved by up to 2× between runs.",
+        (
+            f"Measured {report['measured_at'][:10]} on {report['machine']}; {report['pairs']} seeded "
+            f"pairs (numpy seed {SEED}) from the largest strongly connected component of modugil's "
+            f"walking graph, the same pairs for every engine, one untimed pass then one timed pass. "
+            f"modugil: manual wheelchair preset; *coords* = from coordinates (snap, search, path), "
+            f"*nodes* = from graph nodes (what networkx and pgRouting get). Ratios are peer p50 / "
+            f"modugil p50 (coords against Valhalla and OSRM, nodes against networkx and pgRouting). "
+            f"Build = graph build plus modugil's per-graph and per-preset preparation (landmarks), or "
+            f"the peer's own build. Agreement: networkx and pgRouting run modugil's own costs, so the "
+            f"optimal cost must match; Valhalla and OSRM have their own rules (Valhalla wheelchair "
+            f"removes steps only; OSRM foot has no wheelchair model at all), so only route lengths and "
+            f"found/not-found counts are compared. The 2 cores are shared with other jobs: medians moved"
+            f" by up to 2× between runs."
+        ),
         "",
     ]
     for s in report["datasets"]:
         g = s["graph"]
-        lines += [f"**{s['dataset']}** ({g['nodes']:,} nodes, {g['edges']:,} directed edges; full GeoJSON answer p50 {s['modugil_full_response_p50_ms']} ms, a no-route answer with its explanation p50 {s['modugil_no_route_explained_p50_ms']} ms)", "", "| engine | p50 ms | p95 ms | routes found | build s | peak MB | agreement |", "|---|---:|---:|---:|---:|---:|---|"]
+        lines += [
+            f"**{s['dataset']}** ({g['nodes']:,} nodes, {g['edges']:,} directed edges; "
+            f"full GeoJSON answer p50 {s['modugil_full_response_p50_ms']} ms, "
+            f"a no-route answer with its explanation p50 {s['modugil_no_route_explained_p50_ms']} ms)",
+            "",
+            "| engine | p50 ms | p95 ms | routes found | build s | peak MB | agreement |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
         for engine, row in s["engines"].items():
             pairs = f"{row['routes']}/{row.get('pairs', s['pairs'])}"
-            lines.append(f"| {engine} | {row['p50_ms']} | {row['p95_ms']} | {pairs} | {row['build_s']} | {row['peak_mb']} | {row.get('agreement', '–')} |")
+            lines.append(
+                f"| {engine} | {row['p50_ms']} | {row['p95_ms']} | {pairs} | {row['build_s']} "
+                f"| {row['peak_mb']} | {row.get('agreement', '–')} |"
+            )
         ratios = ", ".join(f"{k} ×{v}" for k, v in s["ratios_peer_over_modugil_p50"].items())
         lines += ["", f"Ratios (peer p50 / modugil p50): {ratios}.", ""]
         lines += [f"- {v}" for v in verdicts(s)]
@@ -447,7 +654,9 @@ def write_readme(report: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--datasets", default="helsinki,yeouido,city-100k,city-1m")
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--skip-peers", action="store_true")
@@ -457,11 +666,18 @@ def main() -> None:
     names = args.datasets.split(",")
     if args.child:
         (name,) = names
-        fn = {"modugil": child_modugil, "networkx": child_networkx, "pgrouting": child_pgrouting}[args.child]
+        fn = {"modugil": child_modugil, "networkx": child_networkx, "pgrouting": child_pgrouting}[
+            args.child
+        ]
         Path(args.out).write_text(json.dumps(fn(name, WORK / name / "pairs.json")))
         return
     available = datasets()
-    report: dict[str, Any] = {"measured_at": datetime.now(UTC).isoformat(), "machine": f"{os.cpu_count()} cores, CPython {platform.python_version()}", "pairs": args.pairs, "datasets": []}
+    report: dict[str, Any] = {
+        "measured_at": datetime.now(UTC).isoformat(),
+        "machine": f"{os.cpu_count()} cores, CPython {platform.python_version()}",
+        "pairs": args.pairs,
+        "datasets": [],
+    }
     for name in names:
         if name not in available:
             print(f"{name}: source missing, skipped", flush=True)
@@ -481,7 +697,11 @@ def main() -> None:
                 print(f"{name}: {engine}", flush=True)
                 try:
                     built = build(name, source)
-                    raw[engine] = {**run_peer(engine, built["data"], pairs_path), "build_s": built["build_s"], "build_peak_mb": built["build_peak_mb"]}
+                    raw[engine] = {
+                        **run_peer(engine, built["data"], pairs_path),
+                        "build_s": built["build_s"],
+                        "build_peak_mb": built["build_peak_mb"],
+                    }
                 except (subprocess.SubprocessError, OSError, StopIteration) as e:
                     raw[engine] = {"error": str(e)[:200]}
         summary = summarise(name, raw, args.pairs)
@@ -489,11 +709,19 @@ def main() -> None:
         print(json.dumps(summary, indent=1), flush=True)
         for line in verdicts(summary):
             print(line, flush=True)
+        save(report)
+
+
+def save(report: dict[str, Any]) -> None:
+    """Merge this run's datasets into the results file and rewrite the README table."""
+    report = dict(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     merged = {d["dataset"]: d for d in previous.get("datasets", [])}
     merged.update({d["dataset"]: d for d in report["datasets"]})
-    report["datasets"] = [merged[k] for k in ("helsinki", "yeouido", "city-100k", "city-1m") if k in merged]
+    report["datasets"] = [
+        merged[k] for k in ("helsinki", "yeouido", "city-100k", "city-1m") if k in merged
+    ]
     RESULTS.write_text(json.dumps(report, indent=1))
     write_readme(report)
 

@@ -49,7 +49,11 @@ def _strings() -> dict[str, str]:
 def planner(request: HttpRequest) -> HttpResponse:
     lang = "ko" if (get_language() or "ko").startswith("ko") else "en"
     presets = [
-        {"key": key, "label": PRESET_LABELS[key][0 if lang == "ko" else 1], "values": PRESETS[key].as_dict()}
+        {
+            "key": key,
+            "label": PRESET_LABELS[key][0 if lang == "ko" else 1],
+            "values": PRESETS[key].as_dict(),
+        }
         for key in PRESETS
     ]
     sliders = [

@@ -24,7 +24,18 @@ from routing.engine.service import RouteRequest, route
 from routing.engine.trips import NEARBY_M, trip
 from routing.profiles import Profile, build_profile, describe_parameters
 
-RESERVED = {"origin", "destination", "profile", "graph", "alternatives", "at", "max_snap_m", "minutes", "lang", "format"}
+RESERVED = {
+    "origin",
+    "destination",
+    "profile",
+    "graph",
+    "alternatives",
+    "at",
+    "max_snap_m",
+    "minutes",
+    "lang",
+    "format",
+}
 MAX_ALTERNATIVES = 3
 
 
@@ -71,7 +82,9 @@ def _int(query: Any, name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError) as e:
-        raise InvalidInput(f"{name} must be an integer.", fields={name: ["Must be an integer."]}) from e
+        raise InvalidInput(
+            f"{name} must be an integer.", fields={name: ["Must be an integer."]}
+        ) from e
     if not low <= value <= high:
         msg = f"Must be between {low} and {high}."
         raise InvalidInput(f"{name}: {msg}", fields={name: [msg]})
@@ -104,15 +117,36 @@ def _at(query: Any) -> float | None:
 
 
 PROFILE_PARAMETERS = [
-    OpenApiParameter("profile", str, description="Preset: manual_wheelchair, powered_wheelchair, mobility_scooter, walker_cane, stroller, custom"),
-    OpenApiParameter("graph", str, description="Area name; default: the built area containing the origin"),
-    OpenApiParameter("max_uphill_pct", float), OpenApiParameter("max_downhill_pct", float),
-    OpenApiParameter("max_kerb_height_cm", float), OpenApiParameter("min_width_m", float),
-    OpenApiParameter("max_steps", int), OpenApiParameter("worst_surface", str), OpenApiParameter("worst_smoothness", str),
-    OpenApiParameter("allow_elevators", bool), OpenApiParameter("allow_escalators", bool), OpenApiParameter("avoid_wheelchair_no", bool),
-    OpenApiParameter("unknown_policy", str, description="permissive | penalize | strict, or attribute:policy,... (incline, kerb, width, surface, smoothness, steps)"),
-    OpenApiParameter("unknown_penalty_s", float), OpenApiParameter("street_avoidance", float),
-    OpenApiParameter("min_confidence", float), OpenApiParameter("speed_mps", float),
+    OpenApiParameter(
+        "profile",
+        str,
+        description="Preset: manual_wheelchair, powered_wheelchair, mobility_scooter, walker_cane, stroller, custom",
+    ),
+    OpenApiParameter(
+        "graph", str, description="Area name; default: the built area containing the origin"
+    ),
+    OpenApiParameter("max_uphill_pct", float),
+    OpenApiParameter("max_downhill_pct", float),
+    OpenApiParameter("max_kerb_height_cm", float),
+    OpenApiParameter("min_width_m", float),
+    OpenApiParameter("max_steps", int),
+    OpenApiParameter("worst_surface", str),
+    OpenApiParameter("worst_smoothness", str),
+    OpenApiParameter("allow_elevators", bool),
+    OpenApiParameter("allow_escalators", bool),
+    OpenApiParameter("avoid_wheelchair_no", bool),
+    OpenApiParameter(
+        "unknown_policy",
+        str,
+        description=(
+            "permissive | penalize | strict, or attribute:policy,... "
+            "(incline, kerb, width, surface, smoothness, steps)"
+        ),
+    ),
+    OpenApiParameter("unknown_penalty_s", float),
+    OpenApiParameter("street_avoidance", float),
+    OpenApiParameter("min_confidence", float),
+    OpenApiParameter("speed_mps", float),
 ]
 
 
@@ -126,8 +160,12 @@ class RouteView(APIView):
             OpenApiParameter("origin", str, required=True, description="lon,lat (WGS84)"),
             OpenApiParameter("destination", str, required=True, description="lon,lat (WGS84)"),
             OpenApiParameter("alternatives", int, description="0..3 (default 2)"),
-            OpenApiParameter("at", str, description="ISO time for temporary obstacles (default now)"),
-            OpenApiParameter("max_snap_m", float, description="snap limit in metres (at most the server's)"),
+            OpenApiParameter(
+                "at", str, description="ISO time for temporary obstacles (default now)"
+            ),
+            OpenApiParameter(
+                "max_snap_m", float, description="snap limit in metres (at most the server's)"
+            ),
             *PROFILE_PARAMETERS,
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
@@ -167,7 +205,9 @@ class TripSerializer(serializers.Serializer):
     stops = StopSerializer(many=True, help_text="2..12 places or points")
     profile = serializers.CharField(default="manual_wheelchair")
     params = serializers.DictField(default=dict, help_text="profile parameter overrides")
-    optimize = serializers.BooleanField(default=False, help_text="find the best order (first stop fixed)")
+    optimize = serializers.BooleanField(
+        default=False, help_text="find the best order (first stop fixed)"
+    )
     round_trip = serializers.BooleanField(default=False)
     nearby_m = serializers.FloatField(default=NEARBY_M, min_value=0, max_value=1000)
     graph = serializers.CharField(required=False, allow_blank=True)
@@ -181,8 +221,17 @@ class TripView(APIView):
     @extend_schema(
         request=TripSerializer,
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
-        examples=[OpenApiExample("Yeouido", value={"stops": [{"lon": 126.924, "lat": 37.526}, {"place": 1}], "optimize": True})],
-        description="Legs (role=leg) in the given or optimised order, stops (role=stop) and the accessible toilets, disabled parking and wheelchair chargers near the way (role=amenity).",
+        examples=[
+            OpenApiExample(
+                "Yeouido",
+                value={"stops": [{"lon": 126.924, "lat": 37.526}, {"place": 1}], "optimize": True},
+            )
+        ],
+        description=(
+            "Legs (role=leg) in the given or optimised order, stops (role=stop) and the "
+            "accessible toilets, disabled parking and wheelchair chargers near the way "
+            "(role=amenity)."
+        ),
     )
     def post(self, request: Request) -> Response:
         raw = request.data if isinstance(request.data, dict) else {}
@@ -216,7 +265,9 @@ class IsochroneView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("origin", str, required=True, description="lon,lat"),
-            OpenApiParameter("minutes", str, description="comma-separated bands, at most 60 (default 5,10,15)"),
+            OpenApiParameter(
+                "minutes", str, description="comma-separated bands, at most 60 (default 5,10,15)"
+            ),
             *PROFILE_PARAMETERS,
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
@@ -226,11 +277,20 @@ class IsochroneView(APIView):
         try:
             minutes = [float(m) for m in q.get("minutes", "5,10,15").split(",")]
         except ValueError as e:
-            raise InvalidInput("minutes: numbers expected.", fields={"minutes": ["Numbers expected."]}) from e
+            raise InvalidInput(
+                "minutes: numbers expected.", fields={"minutes": ["Numbers expected."]}
+            ) from e
         if not minutes or len(minutes) > 6 or not all(0 < m <= 60 for m in minutes):
             msg = "One to six bands between 0 and 60 minutes."
             raise InvalidInput(f"minutes: {msg}", fields={"minutes": [msg]})
-        return Response(isochrone(parse_lonlat(q.get("origin"), "origin"), minutes, profile_from_query(q), graph_name=q.get("graph") or None))
+        return Response(
+            isochrone(
+                parse_lonlat(q.get("origin"), "origin"),
+                minutes,
+                profile_from_query(q),
+                graph_name=q.get("graph") or None,
+            )
+        )
 
 
 class ProfileCatalogueView(APIView):

@@ -44,7 +44,10 @@ FAMILIES = (
     Family(Constraint.WHEELCHAIR_NO, "avoid_wheelchair_no", "switch"),
     Family(Constraint.BARRIER, "max_kerb_height_cm", "switch"),
     Family(Constraint.OBSTACLE, "obstacle", "switch"),
-    *(Family(flag, f"unknown_policy.{name}", "switch") for name, flag in UNKNOWN_CONSTRAINT.items()),
+    *(
+        Family(flag, f"unknown_policy.{name}", "switch")
+        for name, flag in UNKNOWN_CONSTRAINT.items()
+    ),
 )
 
 
@@ -133,9 +136,13 @@ def _relaxation_text(family: Family, value: float) -> tuple[Any, str]:
     return True, _("reachable if you allow %(what)s") % {"what": labels[family.flag]}
 
 
-def relaxations(pg: PreparedGraph, metric: Metric, origin: Endpoint, destination: Endpoint) -> list[dict[str, Any]]:
+def relaxations(
+    pg: PreparedGraph, metric: Metric, origin: Endpoint, destination: Endpoint
+) -> list[dict[str, Any]]:
     """Every single constraint whose relaxation gives a route, with the smallest value."""
-    present = int(np.bitwise_or.reduce(metric.costs.blocked_by)) if len(metric.costs.blocked_by) else 0
+    present = (
+        int(np.bitwise_or.reduce(metric.costs.blocked_by)) if len(metric.costs.blocked_by) else 0
+    )
     sources, targets = _all_seed_nodes(pg, origin), _all_seed_nodes(pg, destination)
     labels = constraint_labels()
     found = []
@@ -167,7 +174,9 @@ def _all_seed_nodes(pg: PreparedGraph, end: Endpoint) -> np.ndarray:
     if end.snap is None:
         return end.nodes
     seg = pg.graph.segments
-    return np.array([int(seg["u"][end.snap.segment]), int(seg["v"][end.snap.segment])], dtype=np.int64)
+    return np.array(
+        [int(seg["u"][end.snap.segment]), int(seg["v"][end.snap.segment])], dtype=np.int64
+    )
 
 
 def nearest_reachable(
@@ -204,7 +213,9 @@ def explain_no_route(
     nearest = nearest_reachable(pg, metric, origin, destination)
     if options:
         cut_by = [o["label"] for o in options]
-        detail = _("No route for this profile: the destination is cut off by %(what)s; %(fix)s.") % {
+        detail = _(
+            "No route for this profile: the destination is cut off by %(what)s; %(fix)s."
+        ) % {
             "what": ", ".join(cut_by),
             "fix": options[0]["message"],
         }
@@ -213,4 +224,9 @@ def explain_no_route(
             "No route: the destination is not connected to the origin in the map data, "
             "whatever the profile."
         )
-    return {"detail": detail, "cut_off_by": [o["constraint"] for o in options], "relaxations": options, "nearest_reachable": nearest}
+    return {
+        "detail": detail,
+        "cut_off_by": [o["constraint"] for o in options],
+        "relaxations": options,
+        "nearest_reachable": nearest,
+    }

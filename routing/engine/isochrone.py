@@ -17,14 +17,20 @@ from django.conf import settings
 from routing.engine.planner import origin_endpoint, snap_point
 from routing.engine.prepared import prepared
 from routing.engine.search import dijkstra_all
-from routing.engine.snapping import EARTH_M_PER_DEG
 from routing.engine.service import graph_for
+from routing.engine.snapping import EARTH_M_PER_DEG
 from routing.profiles import Profile
 
 BUFFER_M = 20.0
 
 
-def isochrone(origin: tuple[float, float], minutes: list[float], profile: Profile, *, graph_name: str | None = None) -> dict[str, Any]:
+def isochrone(
+    origin: tuple[float, float],
+    minutes: list[float],
+    profile: Profile,
+    *,
+    graph_name: str | None = None,
+) -> dict[str, Any]:
     """One (multi)polygon per time band, largest first."""
     started = time.perf_counter()
     name, graph = graph_for(graph_name, origin)
@@ -33,7 +39,9 @@ def isochrone(origin: tuple[float, float], minutes: list[float], profile: Profil
     snap = snap_point(pg, metric, *origin, role="origin")
     start = origin_endpoint(pg, metric, snap, *origin)
     limit_s = max(minutes) * 60
-    dist, _pred = dijkstra_all(pg.indptr, pg.heads, pg.edge_ids, metric.costs.total_s, start.nodes, start.costs, limit_s)
+    dist, _pred = dijkstra_all(
+        pg.indptr, pg.heads, pg.edge_ids, metric.costs.total_s, start.nodes, start.costs, limit_s
+    )
     projection = pg.snap_index.projection
     features = []
     for band in sorted(minutes, reverse=True):
@@ -41,15 +49,42 @@ def isochrone(origin: tuple[float, float], minutes: list[float], profile: Profil
         if polygon.is_empty:
             continue
         shell = shapely.transform(polygon, lambda xy: np.column_stack(_to_lonlat(projection, xy)))
-        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(shapely.set_precision(shell, 1e-7)), "properties": {"role": "reachable", "minutes": band, "area_m2": round(polygon.area), "edges_reached": edges}})
-    return {"type": "FeatureCollection", "features": features, "properties": {"graph": name, "origin": {"requested": list(origin), "snapped": [snap.lon, snap.lat], "snap_distance_m": round(snap.distance_m, 1)}, "profile": profile.as_dict(), "computed_ms": round((time.perf_counter() - started) * 1000, 1), "attribution": settings.OSM_ATTRIBUTION}}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(shapely.set_precision(shell, 1e-7)),
+                "properties": {
+                    "role": "reachable",
+                    "minutes": band,
+                    "area_m2": round(polygon.area),
+                    "edges_reached": edges,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {
+            "graph": name,
+            "origin": {
+                "requested": list(origin),
+                "snapped": [snap.lon, snap.lat],
+                "snap_distance_m": round(snap.distance_m, 1),
+            },
+            "profile": profile.as_dict(),
+            "computed_ms": round((time.perf_counter() - started) * 1000, 1),
+            "attribution": settings.OSM_ATTRIBUTION,
+        },
+    }
 
 
 def _to_lonlat(projection: Any, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return projection.lon0 + xy[:, 0] / projection.kx, projection.lat0 + xy[:, 1] / EARTH_M_PER_DEG
 
 
-def _band(pg: Any, run: np.ndarray, dist: np.ndarray, limit_s: float, start: Any) -> tuple[Any, int]:
+def _band(
+    pg: Any, run: np.ndarray, dist: np.ndarray, limit_s: float, start: Any
+) -> tuple[Any, int]:
     tails, heads = pg.tails, pg.heads
     reach_tail = dist[tails]
     ok = np.isfinite(reach_tail) & (reach_tail <= limit_s) & np.isfinite(run)
@@ -70,6 +105,10 @@ def _band(pg: Any, run: np.ndarray, dist: np.ndarray, limit_s: float, start: Any
         if len(x) >= 2:
             lines.append(np.column_stack((x, y)))
     sx, sy = projection.to_xy(start.snap.lon, start.snap.lat)
-    geoms = [shapely.Point(float(sx), float(sy)), *[shapely.LineString(line) for line in lines]] if lines else [shapely.Point(float(sx), float(sy))]
+    geoms = (
+        [shapely.Point(float(sx), float(sy)), *[shapely.LineString(line) for line in lines]]
+        if lines
+        else [shapely.Point(float(sx), float(sy))]
+    )
     merged = shapely.union_all(shapely.buffer(geoms, BUFFER_M, quad_segs=4))
     return shapely.simplify(merged, 2.0), len(edges)

@@ -79,7 +79,13 @@ def _edges_of_segment(pg: PreparedGraph, segment: int, fraction: float) -> dict[
 
 
 def snap_point(
-    pg: PreparedGraph, metric: Metric, lon: float, lat: float, *, role: str, max_m: float | None = None
+    pg: PreparedGraph,
+    metric: Metric,
+    lon: float,
+    lat: float,
+    *,
+    role: str,
+    max_m: float | None = None,
 ) -> Snap:
     """Snap a point to the nearest segment the profile may use; refuse past the limit."""
     limit = settings.ROUTING_MAX_SNAP_M if max_m is None else max_m
@@ -106,7 +112,9 @@ def snap_point(
     )
 
 
-def origin_endpoint(pg: PreparedGraph, metric: Metric, snap: Snap, lon: float, lat: float) -> Endpoint:
+def origin_endpoint(
+    pg: PreparedGraph, metric: Metric, snap: Snap, lon: float, lat: float
+) -> Endpoint:
     run, end = metric.costs.run_s, metric.costs.end_s
     nodes, costs, edges = [], [], []
     fractions = _edges_of_segment(pg, snap.segment, snap.fraction)
@@ -133,7 +141,12 @@ def destination_endpoint(
 
 
 def _endpoint(
-    snap: Snap, lon: float, lat: float, nodes: list[int], costs: list[float], edges: list[int],
+    snap: Snap,
+    lon: float,
+    lat: float,
+    nodes: list[int],
+    costs: list[float],
+    edges: list[int],
     fractions: dict[int, float],
 ) -> Endpoint:
     return Endpoint(
@@ -186,7 +199,11 @@ def search(
 ) -> Path | None:
     """The cheapest path between two snapped ends on ``cost`` (default: the metric's)."""
     direct = _direct(metric, origin, destination)
-    if not len(origin.nodes) or not len(destination.nodes) or not connected(metric, origin, destination):
+    if (
+        not len(origin.nodes)
+        or not len(destination.nodes)
+        or not connected(metric, origin, destination)
+    ):
         return direct
     ws = pg.workspace()
     lm = metric.landmarks
@@ -204,7 +221,9 @@ def search(
         destination.costs,
         lm.dist_from,
         lm.dist_to,
-        choose_landmarks(lm.dist_from, lm.dist_to, origin.nodes[0], destination.nodes[0], ACTIVE_LANDMARKS),
+        choose_landmarks(
+            lm.dist_from, lm.dist_to, origin.nodes[0], destination.nodes[0], ACTIVE_LANDMARKS
+        ),
         lm.seconds_per_unit,
         ws.dist,
         ws.pred,
@@ -254,7 +273,12 @@ def _length_by_segment(pg: PreparedGraph, path: Path) -> dict[int, float]:
 
 
 def alternatives(
-    pg: PreparedGraph, metric: Metric, origin: Endpoint, destination: Endpoint, best: Path, count: int
+    pg: PreparedGraph,
+    metric: Metric,
+    origin: Endpoint,
+    destination: Endpoint,
+    best: Path,
+    count: int,
 ) -> list[Path]:
     """Up to ``count`` clearly different paths (penalty method), each within the stretch limit."""
     found = [best]
@@ -264,7 +288,9 @@ def alternatives(
         if len(found) > count:
             break
         last = found[-1].edges.tolist()
-        touched = np.array(last + [int(reverse[e]) for e in last if reverse[e] >= 0], dtype=np.int64)
+        touched = np.array(
+            last + [int(reverse[e]) for e in last if reverse[e] >= 0], dtype=np.int64
+        )
         cost[touched] *= ALTERNATIVE_PENALTY
         candidate = search(pg, metric, origin, destination, cost)
         if candidate is None:

@@ -150,7 +150,9 @@ class PreparedGraph:
         if wants_exact is None:
             wants_exact = profile.key in PRESETS or metric.uses >= EXACT_AFTER_USES
         if wants_exact and not metric.exact:
-            metric.landmarks = compute_landmarks(self, metric.costs.total_s, self.base_landmarks.nodes)
+            metric.landmarks = compute_landmarks(
+                self, metric.costs.total_s, self.base_landmarks.nodes
+            )
             metric.exact = True
         return metric
 
@@ -196,7 +198,9 @@ def _choose_landmarks(pg: PreparedGraph, length: np.ndarray, count: int) -> np.n
     if members.size == 0:
         return np.zeros(0, dtype=np.int64)
     lon, lat = np.asarray(pg.graph.nodes["lon"]), np.asarray(pg.graph.nodes["lat"])
-    centre = members[np.argmin(np.hypot(lon[members] - lon[members].mean(), lat[members] - lat[members].mean()))]
+    centre = members[
+        np.argmin(np.hypot(lon[members] - lon[members].mean(), lat[members] - lat[members].mean()))
+    ]
     chosen: list[int] = []
     nearest = np.full(pg.node_count, np.inf)
     source = int(centre)
@@ -204,10 +208,8 @@ def _choose_landmarks(pg: PreparedGraph, length: np.ndarray, count: int) -> np.n
         dist, _pred = dijkstra_all(
             pg.indptr, pg.heads, pg.edge_ids, length, np.array([source]), np.zeros(1), np.inf
         )
-        if chosen:
-            nearest = np.minimum(nearest, dist)
-        else:
-            nearest = dist.copy()  # the centre itself is not a landmark
+        # the first search (from the centre) only finds the first landmark
+        nearest = np.minimum(nearest, dist) if chosen else dist.copy()
         candidates = np.where(np.isfinite(nearest) & (component == largest), nearest, -1.0)
         source = int(np.argmax(candidates))
         if candidates[source] <= 0:
@@ -225,7 +227,9 @@ def compute_landmarks(pg: PreparedGraph, cost: np.ndarray, nodes: np.ndarray) ->
     dist_to = np.empty((n, k), dtype=np.float32)
     for j, node in enumerate(nodes.tolist()):
         seeds, zero = np.array([node]), np.zeros(1)
-        dist_from[:, j], _ = dijkstra_all(pg.indptr, pg.heads, pg.edge_ids, cost, seeds, zero, np.inf)
+        dist_from[:, j], _ = dijkstra_all(
+            pg.indptr, pg.heads, pg.edge_ids, cost, seeds, zero, np.inf
+        )
         dist_to[:, j], _ = dijkstra_all(pg.rindptr, pg.rtails, pg.redge, cost, seeds, zero, np.inf)
     # float32 rounding must never make a bound exceed the truth: shrink by a relative epsilon
     dist_from *= np.float32(1 - 1e-6)
@@ -253,7 +257,13 @@ def prepare(graph: PedestrianGraph) -> PreparedGraph:
         redge=order.astype(np.int64),
         edge_ids=np.arange(len(heads), dtype=np.int64),
         snap_index=build_snap_index(graph),
-        base_landmarks=Landmarks(np.zeros(0, dtype=np.int64), np.zeros((n, 0), np.float32), np.zeros((n, 0), np.float32), 1.0, 0.0),
+        base_landmarks=Landmarks(
+            np.zeros(0, dtype=np.int64),
+            np.zeros((n, 0), np.float32),
+            np.zeros((n, 0), np.float32),
+            1.0,
+            0.0,
+        ),
         obstacle_edges=np.flatnonzero(~np.isnan(until)),
         prepare_s=0.0,
     )

@@ -29,7 +29,9 @@ class LocalProjection:
     def kx(self) -> float:
         return EARTH_M_PER_DEG * math.cos(math.radians(self.lat0))
 
-    def to_xy(self, lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    def to_xy(
+        self, lon: np.ndarray | float, lat: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
         return (
             (np.asarray(lon, dtype=np.float64) - self.lon0) * self.kx,
             (np.asarray(lat, dtype=np.float64) - self.lat0) * EARTH_M_PER_DEG,
@@ -71,7 +73,9 @@ class Snap:
 def build_snap_index(graph: PedestrianGraph) -> SnapIndex:
     seg = graph.segments
     lon, lat = np.asarray(seg["geom_lon"]), np.asarray(seg["geom_lat"])
-    projection = LocalProjection(float(np.mean(graph.nodes["lon"])), float(np.mean(graph.nodes["lat"])))
+    projection = LocalProjection(
+        float(np.mean(graph.nodes["lon"])), float(np.mean(graph.nodes["lat"]))
+    )
     x, y = projection.to_xy(lon, lat)
     offsets = np.asarray(seg["geom_offsets"], dtype=np.int64)
     counts = np.diff(offsets)
@@ -140,7 +144,22 @@ def _fill_cells(cx0, cx1, cy0, cy1, nx, ny):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _nearest(  # type: ignore[no-untyped-def]
-    px, py, x0, y0, x1, y1, piece_segment, usable, min_x, min_y, nx, ny, cell_start, cell_pieces, max_m, cell_m
+    px,
+    py,
+    x0,
+    y0,
+    x1,
+    y1,
+    piece_segment,
+    usable,
+    min_x,
+    min_y,
+    nx,
+    ny,
+    cell_start,
+    cell_pieces,
+    max_m,
+    cell_m,
 ):
     cx = int((px - min_x) // cell_m)
     cy = int((py - min_y) // cell_m)

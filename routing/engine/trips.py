@@ -19,7 +19,13 @@ from numba import njit
 from mapping.models import DisabledParkingSpot, Place, PlaceCategory
 from modugil.errors import InvalidInput
 from routing.engine.explain import explain_no_route
-from routing.engine.planner import Endpoint, destination_endpoint, origin_endpoint, search, snap_point
+from routing.engine.planner import (
+    Endpoint,
+    destination_endpoint,
+    origin_endpoint,
+    search,
+    snap_point,
+)
 from routing.engine.prepared import prepared
 from routing.engine.service import Planned, graph_for, path_feature
 from routing.errors import NoRoute, TooManyStops
@@ -46,7 +52,11 @@ def resolve_stops(raw: list[dict[str, Any]]) -> list[Stop]:
     if len(raw) > limit:
         msg = _("At most %(n)d stops per trip.") % {"n": limit}
         raise TooManyStops(msg, fields={"stops": [msg]})
-    ids = [item.get("place") for item in raw if isinstance(item, dict) and item.get("place") is not None]
+    ids = [
+        item.get("place")
+        for item in raw
+        if isinstance(item, dict) and item.get("place") is not None
+    ]
     places = {p.pk: p for p in Place.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])}
     stops = []
     for i, item in enumerate(raw):
@@ -60,7 +70,7 @@ def resolve_stops(raw: list[dict[str, Any]]) -> list[Stop]:
         try:
             lon, lat = float(item["lon"]), float(item["lat"])
         except (TypeError, KeyError, ValueError) as e:
-            msg = _("A stop is {\"place\": id} or {\"lon\": .., \"lat\": ..}.")
+            msg = _('A stop is {"place": id} or {"lon": .., "lat": ..}.')
             raise InvalidInput(msg, fields={f"stops[{i}]": [msg]}) from e
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             msg = _("Longitude or latitude out of range.")
@@ -110,7 +120,9 @@ def held_karp(cost, round_trip):  # type: ignore[no-untyped-def]
 
 def amenities_near(lines: list[list[list[float]]], distance_m: float) -> list[dict[str, Any]]:
     """Accessible toilets, disabled parking and wheelchair chargers within ``distance_m``."""
-    geom = MultiLineString([LineString(line, srid=4326) for line in lines if len(line) >= 2], srid=4326)
+    geom = MultiLineString(
+        [LineString(line, srid=4326) for line in lines if len(line) >= 2], srid=4326
+    )
     lat = geom.centroid.y
     degrees = distance_m / (M_PER_DEG * max(math.cos(math.radians(lat)), 0.2))
     found = []
@@ -129,10 +141,22 @@ def amenities_near(lines: list[list[list[float]]], distance_m: float) -> list[di
         for row in rows:
             point = row.geom.centroid if row.geom.geom_type != "Point" else row.geom
             name = getattr(row, "name", "") or getattr(row, "lot_name", "")
-            props: dict[str, Any] = {"role": "amenity", "amenity": kind, "id": row.pk, "name": name, "distance_m": round(row.distance.m, 1)}
+            props: dict[str, Any] = {
+                "role": "amenity",
+                "amenity": kind,
+                "id": row.pk,
+                "name": name,
+                "distance_m": round(row.distance.m, 1),
+            }
             if kind == "disabled_parking":
                 props["disabled_spaces"] = row.disabled_spaces
-            found.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]}, "properties": props})
+            found.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+                    "properties": props,
+                }
+            )
     return found
 
 
@@ -153,8 +177,14 @@ def trip(
     now = time.time()
     metric = pg.metric(profile, now)
     snaps = [snap_point(pg, metric, s.lon, s.lat, role=f"stops[{i}]") for i, s in enumerate(stops)]
-    starts = [origin_endpoint(pg, metric, snap, s.lon, s.lat) for snap, s in zip(snaps, stops, strict=True)]
-    ends = [destination_endpoint(pg, metric, snap, s.lon, s.lat) for snap, s in zip(snaps, stops, strict=True)]
+    starts = [
+        origin_endpoint(pg, metric, snap, s.lon, s.lat)
+        for snap, s in zip(snaps, stops, strict=True)
+    ]
+    ends = [
+        destination_endpoint(pg, metric, snap, s.lon, s.lat)
+        for snap, s in zip(snaps, stops, strict=True)
+    ]
     order = list(range(len(stops)))
     if optimize and len(stops) > 2:
         order = _optimised_order(pg, metric, starts, ends, round_trip)
@@ -166,25 +196,58 @@ def trip(
         path = search(pg, metric, starts[a], ends[b])
         if path is None:
             body = explain_no_route(pg, metric, starts[a], ends[b])
-            detail = _("No route from stop %(a)s to stop %(b)s: %(why)s") % {"a": stops[a].name, "b": stops[b].name, "why": body.pop("detail")}
+            detail = _("No route from stop %(a)s to stop %(b)s: %(why)s") % {
+                "a": stops[a].name,
+                "b": stops[b].name,
+                "why": body.pop("detail"),
+            }
             raise NoRoute(detail, leg=index, **body)
-        feature, _segments = path_feature(Planned(pg, metric, starts[a], ends[b], path), path, 0, now)
-        feature["properties"].update({"role": "leg", "leg": index, "from": stops[a].name, "to": stops[b].name})
+        feature, _segments = path_feature(
+            Planned(pg, metric, starts[a], ends[b], path), path, 0, now
+        )
+        feature["properties"].update(
+            {"role": "leg", "leg": index, "from": stops[a].name, "to": stops[b].name}
+        )
         total_s += feature["properties"]["duration_s"]
         total_m += feature["properties"]["length_m"]
         lines.append(feature["geometry"]["coordinates"])
         features.append(feature)
     for position, i in enumerate(order):
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [stops[i].lon, stops[i].lat]}, "properties": {"role": "stop", "order": position, "input_index": i, "name": stops[i].name, "place": stops[i].place_id, "snap_distance_m": round(snaps[i].distance_m, 1)}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [stops[i].lon, stops[i].lat]},
+                "properties": {
+                    "role": "stop",
+                    "order": position,
+                    "input_index": i,
+                    "name": stops[i].name,
+                    "place": stops[i].place_id,
+                    "snap_distance_m": round(snaps[i].distance_m, 1),
+                },
+            }
+        )
     features.extend(amenities_near(lines, nearby_m))
     return {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"graph": name, "order": order, "optimized": optimize, "round_trip": round_trip, "length_m": round(total_m, 1), "duration_s": round(total_s, 1), "profile": profile.as_dict(), "computed_ms": round((time.perf_counter() - started) * 1000, 1), "attribution": settings.OSM_ATTRIBUTION},
+        "properties": {
+            "graph": name,
+            "order": order,
+            "optimized": optimize,
+            "round_trip": round_trip,
+            "length_m": round(total_m, 1),
+            "duration_s": round(total_s, 1),
+            "profile": profile.as_dict(),
+            "computed_ms": round((time.perf_counter() - started) * 1000, 1),
+            "attribution": settings.OSM_ATTRIBUTION,
+        },
     }
 
 
-def _optimised_order(pg: Any, metric: Any, starts: list[Endpoint], ends: list[Endpoint], round_trip: bool) -> list[int]:
+def _optimised_order(
+    pg: Any, metric: Any, starts: list[Endpoint], ends: list[Endpoint], round_trip: bool
+) -> list[int]:
     n = len(starts)
     cost = np.full((n, n), np.inf)
     for a in range(n):

@@ -3,8 +3,6 @@ smallest relaxation and the nearest reachable point (on a hand-made network)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from routing.engine.service import plan

@@ -43,7 +43,9 @@ def test_wheelchair_routes_avoid_the_steps_of_the_walking_route_or_explain(helsi
         with_steps += 1
         path = search(pg, chair, node_endpoint(s), node_endpoint(t))
         if path is not None:
-            steps = (helsinki.edges["kind"][path.edges] == STEPS) & ~chair.values.steps_ramp[path.edges]
+            steps = (helsinki.edges["kind"][path.edges] == STEPS) & ~chair.values.steps_ramp[
+                path.edges
+            ]
             assert not steps.any()
             assert (chair.costs.blocked_by[path.edges] == 0).all()
             avoided += 1
@@ -76,7 +78,14 @@ def test_verified_ramp_and_broken_elevator_change_the_answer(
     before = search(pg, chair, node_endpoint(s), node_endpoint(t))
     assert before is None or edge not in before.edges.tolist()
     middle = graph.edge_coords(edge).mean(axis=0)
-    ramp = make_feature(feature_type="steps", geom=Point(*middle, srid=4326), kerb="", kerb_height_cm=None, ramp_wheelchair="yes", step_count=6)
+    ramp = make_feature(
+        feature_type="steps",
+        geom=Point(*middle, srid=4326),
+        kerb="",
+        kerb_height_cm=None,
+        ramp_wheelchair="yes",
+        step_count=6,
+    )
     _verify(ramp, official, django_capture_on_commit_callbacks)
     graph = get_graph("helsinki")
     pg = prepared(graph)
@@ -91,7 +100,9 @@ def test_verified_ramp_and_broken_elevator_change_the_answer(
     working = search(pg, chair, node_endpoint(a), node_endpoint(b))
     assert working is not None and ride in working.edges.tolist()
     stop = Point(float(graph.nodes["lon"][a]), float(graph.nodes["lat"][a]), srid=4326)
-    broken = make_feature(feature_type="elevator", geom=stop, kerb="", kerb_height_cm=None, elevator_working=False)
+    broken = make_feature(
+        feature_type="elevator", geom=stop, kerb="", kerb_height_cm=None, elevator_working=False
+    )
     _verify(broken, official, django_capture_on_commit_callbacks)
     graph = get_graph("helsinki")
     pg = prepared(graph)

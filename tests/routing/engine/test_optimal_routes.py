@@ -45,7 +45,9 @@ def _oracle(graph: PedestrianGraph, cost: np.ndarray) -> nx.DiGraph:
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(params=profiles, seed=st.integers(0, 2**31), exact=st.booleans())
 def test_cost_equals_networkx_and_constraints_hold(helsinki, params, seed, exact) -> None:
     profile = build_profile("manual_wheelchair", params)

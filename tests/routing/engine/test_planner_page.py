@@ -15,7 +15,14 @@ from routing.graph.store import get_graph
 from tests.conftest import shared_data
 from tests.routing.conftest import MAPO
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.django_db
@@ -29,7 +36,9 @@ def test_planner_page_in_korean_and_english() -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_choose_preset_get_route_with_warnings_switch_language(live_server, graph_dir: Path) -> None:
+def test_choose_preset_get_route_with_warnings_switch_language(
+    live_server, graph_dir: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     publish_graph(build_graph(shared_data(MAPO)), name="mapo")

@@ -1,8 +1,8 @@
 """A hand-made network (OSM XML) whose right answers are known by construction.
 
-    A ---- direct (incline=10%, A->B uphill, 100 m) ---- B
-     \\--- C --- flat detour (about 300 m) ----------/
-    B -- kerb node K (raised, 6 cm) -- D   (D only reachable over that kerb)
+A ---- direct (incline=10%, A->B uphill, 100 m) ---- B
+ \\--- C --- flat detour (about 300 m) ----------/
+B -- kerb node K (raised, 6 cm) -- D   (D only reachable over that kerb)
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def write_tiny_osm(path: Path) -> Path:
         tags = ""
         if name == "K":
             tags = '<tag k="barrier" v="kerb"/><tag k="kerb" v="raised"/><tag k="kerb:height" v="6 cm"/>'
-        lines.append(
-            f'<node id="{node_id}" version="1" timestamp="2024-01-01T00:00:00Z" lat="{lat:.7f}" lon="{lon:.7f}">{tags}</node>'
-        )
+        stamp = 'version="1" timestamp="2024-01-01T00:00:00Z"'
+        lines.append(f'<node id="{node_id}" {stamp} lat="{lat:.7f}" lon="{lon:.7f}">{tags}</node>')
     ways = [
         ("A B", {"highway": "footway", "incline": "10%", "surface": "asphalt"}),
         ("A C B", {"highway": "footway", "surface": "asphalt"}),
@@ -46,7 +45,9 @@ def write_tiny_osm(path: Path) -> Path:
     for i, (nodes, tags) in enumerate(ways, start=100):
         refs = "".join(f'<nd ref="{ids[n]}"/>' for n in nodes.split())
         tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
-        lines.append(f'<way id="{i}" version="1" timestamp="2024-01-01T00:00:00Z">{refs}{tag_xml}</way>')
+        lines.append(
+            f'<way id="{i}" version="1" timestamp="2024-01-01T00:00:00Z">{refs}{tag_xml}</way>'
+        )
     lines.append("</osm>")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
