@@ -185,14 +185,7 @@ def child_modugil(name: str, pairs_path: Path) -> dict[str, Any]:
 
     out: dict[str, Any] = {"prepare_s": round(prepare_s, 3)}
     for label, fn in (("coords", by_coords), ("nodes", by_nodes)):
-        for pair in pairs:
-            fn(pair)
-        latencies, results = [], []
-        for pair in pairs:
-            t0 = time.perf_counter()
-            results.append(fn(pair))
-            latencies.append(time.perf_counter() - t0)
-        out[label] = {"latency_s": latencies, "result": results}
+        out[label] = timed(pairs, fn)
     # the full GeoJSON answer (warnings, avoided, no alternatives) and a no-route explanation
     from routing.engine.service import RouteRequest, route
 
@@ -216,6 +209,18 @@ def child_modugil(name: str, pairs_path: Path) -> dict[str, Any]:
     out["no_route_explained_s"] = failed
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def timed(pairs: list[dict[str, Any]], query: Any) -> dict[str, Any]:
+    """One untimed pass, then one timed pass: latencies and results per pair."""
+    for pair in pairs:
+        query(pair)
+    latencies, results = [], []
+    for pair in pairs:
+        t0 = time.perf_counter()
+        results.append(query(pair))
+        latencies.append(time.perf_counter() - t0)
+    return {"latency_s": latencies, "result": results, "pairs": len(pairs)}
 
 
 def _finite_edges(name: str) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -257,20 +262,7 @@ def child_networkx(name: str, pairs_path: Path) -> dict[str, Any]:
             np.sum(length[edges])
         )
 
-    for pair in pairs:
-        query(pair)
-    latencies, results = [], []
-    for pair in pairs:
-        t0 = time.perf_counter()
-        results.append(query(pair))
-        latencies.append(time.perf_counter() - t0)
-    return {
-        "build_s": round(build_s, 2),
-        "latency_s": latencies,
-        "result": results,
-        "pairs": len(pairs),
-        "peak_mb": _peak_mb(),
-    }
+    return {"build_s": round(build_s, 2), **timed(pairs, query), "peak_mb": _peak_mb()}
 
 
 def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
@@ -321,20 +313,7 @@ def child_pgrouting(name: str, pairs_path: Path) -> dict[str, Any]:
         edges = [r[0] for r in rows if r[0] >= 0]
         return float(sum(r[2] for r in rows)), float(np.sum(length[edges]))
 
-    for pair in pairs:
-        query(pair)
-    latencies, results = [], []
-    for pair in pairs:
-        t0 = time.perf_counter()
-        results.append(query(pair))
-        latencies.append(time.perf_counter() - t0)
-    return {
-        "build_s": round(build_s, 2),
-        "latency_s": latencies,
-        "result": results,
-        "pairs": len(pairs),
-        "peak_mb": _peak_mb(),
-    }
+    return {"build_s": round(build_s, 2), **timed(pairs, query), "peak_mb": _peak_mb()}
 
 
 # --- peers (external builds + query loops in the 3.12 venv) ---------------------------------

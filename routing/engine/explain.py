@@ -205,20 +205,49 @@ def nearest_reachable(
     }
 
 
+def combined_cut(
+    pg: PreparedGraph, metric: Metric, origin: Endpoint, destination: Endpoint
+) -> list[Constraint]:
+    """When no single relaxation is enough: the constraints met on the least-blocked path
+    (blocked edges cost ten times their length over the flat speed), or [] if none connects."""
+    blocked = metric.costs.blocked_by
+    length = metric.values.length_m.astype(np.float64)
+    detour = np.where(
+        blocked == 0, metric.costs.total_s, 10 * length / metric.profile.speed_mps + 1
+    )
+    sources = _all_seed_nodes(pg, origin)
+    dist, pred = dijkstra_all(
+        pg.indptr, pg.heads, pg.edge_ids, detour, sources, np.zeros(len(sources)), np.inf
+    )
+    targets = _all_seed_nodes(pg, destination)
+    node = int(targets[np.argmin(dist[targets])])
+    if not np.isfinite(dist[node]):
+        return []
+    bits = 0
+    while pred[node] >= 0:
+        bits |= int(blocked[pred[node]])
+        node = int(pg.tails[pred[node]])
+    return [flag for flag in Constraint if bits & int(flag)]
+
+
 def explain_no_route(
     pg: PreparedGraph, metric: Metric, origin: Endpoint, destination: Endpoint
 ) -> dict[str, Any]:
     """The body of a NoRoute error: what cuts the destination off, how to relax, where to go."""
     options = relaxations(pg, metric, origin, destination)
     nearest = nearest_reachable(pg, metric, origin, destination)
+    labels = constraint_labels()
+    cut_off_by = [o["constraint"] for o in options]
     if options:
-        cut_by = [o["label"] for o in options]
         detail = _(
             "No route for this profile: the destination is cut off by %(what)s; %(fix)s."
-        ) % {
-            "what": ", ".join(cut_by),
-            "fix": options[0]["message"],
-        }
+        ) % {"what": ", ".join(o["label"] for o in options), "fix": options[0]["message"]}
+    elif combined := combined_cut(pg, metric, origin, destination):
+        cut_off_by = [flag.name.lower() for flag in combined]
+        detail = _(
+            "No route for this profile: no single change is enough; the way is cut off by "
+            "%(what)s together."
+        ) % {"what": ", ".join(labels[flag] for flag in combined)}
     else:
         detail = _(
             "No route: the destination is not connected to the origin in the map data, "
@@ -226,7 +255,7 @@ def explain_no_route(
         )
     return {
         "detail": detail,
-        "cut_off_by": [o["constraint"] for o in options],
+        "cut_off_by": cut_off_by,
         "relaxations": options,
         "nearest_reachable": nearest,
     }
