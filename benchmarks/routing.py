@@ -411,20 +411,15 @@ def build_valhalla(name: str, source: Path) -> dict[str, Any]:
 
 def run_peer(engine: str, data: str, pairs_path: Path) -> dict[str, Any]:
     out = pairs_path.parent / f"{engine}.json"
-    subprocess.run(
-        [
-            str(PEERS / "bin" / "python"),
-            str(ROOT / "benchmarks" / "routing_peers.py"),
-            engine,
-            data,
-            str(pairs_path),
-            str(out),
-        ],
-        check=True,
-        timeout=1800,
+    script = str(ROOT / "benchmarks" / "routing_peers.py")
+    # peak RSS from /usr/bin/time: ru_maxrss read inside a forked child keeps the parent's
+    # high-water mark, which hid the peers' own memory in earlier runs
+    _seconds, peak = _peak_of(
+        [str(PEERS / "bin" / "python"), script, engine, data, str(pairs_path), str(out)]
     )
     result = json.loads(out.read_text())
     result["result"] = [(None, length) for length in result.pop("length_m")]
+    result["peak_mb"] = peak
     return result
 
 
@@ -596,6 +591,12 @@ def write_readme(report: dict[str, Any]) -> None:
             f"removes steps only; OSRM foot has no wheelchair model at all), so only route lengths and "
             f"found/not-found counts are compared. The 2 cores are shared with other jobs: medians moved"
             f" by up to 2× between runs."
+        ),
+        "",
+        (
+            "Peak MB is the query process's peak RSS. In runs before 2026-11-27 the Valhalla and "
+            "OSRM values were read inside a forked child and show the parent's high-water mark, "
+            "not their own (now measured with /usr/bin/time)."
         ),
         "",
     ]
