@@ -259,6 +259,12 @@ ROUTING_SNAP_NODE_M = envfloats("MODUGIL_ROUTING_SNAP_NODE_M", (3.0,), 1)[0]
 ROUTING_SNAP_EDGE_M = envfloats("MODUGIL_ROUTING_SNAP_EDGE_M", (10.0,), 1)[0]
 # OSM ways not edited for this long count as stale in the data-quality report.
 ROUTING_STALE_OSM_DAYS = envint("MODUGIL_ROUTING_STALE_OSM_DAYS", 5 * 365)
+# Route requests: an origin or destination farther than this from any path the profile may use
+# is refused with the distance (never moved silently, unlike OSRM's 75 m re-snap).
+ROUTING_MAX_SNAP_M = envfloats("MODUGIL_ROUTING_MAX_SNAP_M", (50.0,), 1)[0]
+# Crowd data older than this is reported as stale on a route; trips may have this many stops.
+ROUTING_STALE_DAYS = envint("MODUGIL_ROUTING_STALE_DAYS", 2 * 365)
+ROUTING_MAX_STOPS = envint("MODUGIL_ROUTING_MAX_STOPS", 12)
 
 # --- Volunteer app for phones (/app/) --------------------------------------------------------------
 VOLUNTEER_QUEST_RADIUS_M = envint("MODUGIL_VOLUNTEER_QUEST_RADIUS_M", 500)  # default "near me"

@@ -23,5 +23,6 @@ urlpatterns = [
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("volunteer.urls")),
+    path("plan/", include("routing.page_urls")),
     path("", include("mapping.page_urls")),
 ]

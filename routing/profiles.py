@@ -13,10 +13,11 @@ from typing import Any, Literal
 
 from mapping.models.vocab import Smoothness, Surface
 from modugil.errors import InvalidInput
+from routing.errors import UnknownProfile
 
 UnknownPolicy = Literal["permissive", "penalize", "strict"]
 UNKNOWN_POLICIES = ("permissive", "penalize", "strict")
-UNKNOWN_ATTRIBUTES = ("incline", "kerb", "width", "surface", "smoothness")
+UNKNOWN_ATTRIBUTES = ("incline", "kerb", "width", "surface", "smoothness", "steps")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Profile:
     max_steps: int = 0
     allow_elevators: bool = True
     allow_escalators: bool = False
+    avoid_wheelchair_no: bool = True
     unknown_policy: dict[str, UnknownPolicy] = field(
         default_factory=lambda: {
             "incline": "permissive",
@@ -83,6 +85,7 @@ class Profile:
             "width": "permissive",
             "surface": "permissive",
             "smoothness": "permissive",
+            "steps": "strict",
         }
     )
     unknown_penalty_s: float = 60.0
@@ -122,6 +125,7 @@ PRESETS: dict[str, Profile] = {
         worst_smoothness=Smoothness.BAD.value,
         max_steps=10,
         allow_escalators=True,
+        avoid_wheelchair_no=False,
         unknown_policy=dict.fromkeys(UNKNOWN_ATTRIBUTES, "permissive"),  # type: ignore[misc]
         speed_mps=0.9,
     ),
@@ -133,6 +137,7 @@ PRESETS: dict[str, Profile] = {
         min_width_m=0.7,
         worst_surface=Surface.GRAVEL.value,
         max_steps=3,
+        avoid_wheelchair_no=False,
         unknown_policy=dict.fromkeys(UNKNOWN_ATTRIBUTES, "permissive"),  # type: ignore[misc]
         speed_mps=1.1,
     ),
@@ -201,7 +206,7 @@ def build_profile(
     if base_key not in PRESETS:
         choices = [*PRESETS, "custom"]
         msg = f"Unknown profile {preset!r}; choose one of {', '.join(choices)}."
-        raise InvalidInput(msg, fields={"profile": [msg]})
+        raise UnknownProfile(msg, fields={"profile": [msg]})
     base = PRESETS[base_key]
     changes: dict[str, Any] = {}
     for name, value in (overrides or {}).items():
@@ -215,9 +220,63 @@ def build_profile(
             changes[name] = _check_choice(name, value, Surface.values)
         elif name == "worst_smoothness":
             changes[name] = _check_choice(name, value, Smoothness.values)
-        elif name in ("allow_elevators", "allow_escalators"):
+        elif name in ("allow_elevators", "allow_escalators", "avoid_wheelchair_no"):
             changes[name] = _check_bool(name, value)
         elif name == "unknown_policy":
             changes[name] = _check_unknown_policy(value, base.unknown_policy)
     key = preset if not changes else "custom"
     return replace(base, key=key, **changes)
+
+
+def profile_key(profile: Profile) -> tuple[Any, ...]:
+    """A hashable identity of everything that changes costs (the engine caches by it)."""
+    values = profile.as_dict()
+    values.pop("key")
+    policy = tuple(sorted(values.pop("unknown_policy").items()))
+    return (*sorted(values.items()), policy)
+
+
+# The plain walking route that a profile's route is compared with ("what the route avoided"):
+# anyone on foot, every step and kerb allowed, nothing unknown penalised.
+WALKING = Profile(
+    key="walking",
+    max_uphill_pct=NUMERIC_PARAMS["max_uphill_pct"].maximum,
+    max_downhill_pct=NUMERIC_PARAMS["max_downhill_pct"].maximum,
+    max_kerb_height_cm=NUMERIC_PARAMS["max_kerb_height_cm"].maximum,
+    min_width_m=0.0,
+    worst_surface=Surface.values[-1],
+    worst_smoothness=Smoothness.values[-1],
+    max_steps=int(NUMERIC_PARAMS["max_steps"].maximum),
+    allow_escalators=True,
+    avoid_wheelchair_no=False,
+    unknown_policy=dict.fromkeys(UNKNOWN_ATTRIBUTES, "permissive"),  # type: ignore[arg-type]
+    unknown_penalty_s=0.0,
+    street_avoidance=0.0,
+    min_confidence=0.0,
+    speed_mps=1.3,
+)
+
+
+def describe_parameters() -> dict[str, Any]:
+    """Parameter ranges, units, help texts and preset values: the planner's sliders and the API."""
+    return {
+        "numeric": {
+            name: {
+                "unit": spec.unit,
+                "minimum": spec.minimum,
+                "maximum": spec.maximum,
+                "help_en": spec.help_en,
+                "help_ko": spec.help_ko,
+            }
+            for name, spec in NUMERIC_PARAMS.items()
+        },
+        "surface": list(Surface.values),
+        "smoothness": list(Smoothness.values),
+        "unknown_attributes": list(UNKNOWN_ATTRIBUTES),
+        "unknown_policies": list(UNKNOWN_POLICIES),
+        "presets": {
+            key: {"label_ko": PRESET_LABELS[key][0], "label_en": PRESET_LABELS[key][1]}
+            | PRESETS[key].as_dict()
+            for key in PRESETS
+        },
+    }

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from routing import pages
+
+urlpatterns = [path("", pages.planner, name="trip-planner")]
