@@ -180,6 +180,20 @@ DOWNLOAD_DIR = VAR_DIR / "downloads"
 BASEMAP_URL = env("MODUGIL_BASEMAP_URL")
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 
+# --- Tiles: built vector tiles are cached per layer version (an edit never serves a stale tile) ---
+# Any Django cache backend; DummyCache switches the cache off (benchmarks of cold tiles).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": env("MODUGIL_TILES_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("MODUGIL_TILES_CACHE_LOCATION", "modugil-tiles"),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": envint("MODUGIL_TILES_CACHE_ENTRIES", 5000)},
+    },
+}
+# lon, lat, zoom of the maps' first view (the demo area: Yeouido, Seoul).
+TILES_MAP_CENTER = envfloats("MODUGIL_MAP_CENTER", (126.93, 37.53, 13.0), 3)
+
 # --- Mapping: re-survey intervals per feature type, in days (StreetComplete check_date idea) ------
 RESURVEY_DAYS = {
     "kerb": 8 * 365,
