@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 
 from accounts.models import Role
 from modugil.errors import InvalidInput
-from routing.profiles import PRESETS, Profile, build_profile
+from routing.profiles import Profile, build_profile
 
 Geometry = Literal["point", "line", "polygon"]
 # Validated, canonical request parameters (sorted keys, string values): part of cache keys.
@@ -135,7 +135,3 @@ class ProfileLayer(MapLayer):
     def profile(params: LayerParams) -> Profile:
         overrides = {k: v for k, v in params.items() if k != "profile"}
         return build_profile(params.get("profile", "manual_wheelchair"), overrides)
-
-    @staticmethod
-    def preset_keys() -> list[str]:
-        return list(PRESETS)

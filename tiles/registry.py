@@ -42,7 +42,8 @@ def get_layer(name: str) -> MapLayer:
         return _LAYERS[name]
     except KeyError:
         raise UnknownLayer(
-            f"No map layer named {name!r}.", fields={"layer": [f"Choose one of: {', '.join(_LAYERS)}."]}
+            f"No map layer named {name!r}.",
+            fields={"layer": [f"Choose one of: {', '.join(_LAYERS)}."]},
         ) from None
 
 

@@ -40,7 +40,7 @@ def request_user(request: HttpRequest) -> object:
     user = request.user
     if user.is_authenticated:
         return user
-    header = get_authorization_header(request).split()
+    header = get_authorization_header(request).split()  # type: ignore[arg-type]
     if len(header) == 2 and header[0].lower() == b"token":
         try:
             token_user, _ = TokenAuthentication().authenticate_credentials(header[1].decode())
@@ -58,7 +58,9 @@ def check_access(request: HttpRequest, layer: MapLayer) -> None:
     if not getattr(user, "is_authenticated", False):
         raise NotAuthenticated(f"Sign in to see the {layer.name} layer.")
     if not has_role(user, layer.required_role):
-        raise Forbidden(f"The {layer.name} layer is for {layer.required_role.label} users and above.")
+        raise Forbidden(
+            f"The {layer.name} layer is for {layer.required_role.label} users and above."
+        )
 
 
 def tile_key(layer: MapLayer, version: str, tile: Tile, params: LayerParams) -> str:

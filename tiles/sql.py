@@ -15,16 +15,19 @@ variant is compiled once with placeholder slots for the tile's values, and every
 fills the slots. Layers must therefore be pure in time: ``Now()`` in SQL, never
 ``timezone.now()`` in Python (the compiled SQL is reused).
 
-Reference query for a point layer at 16/55886/25381::
+Reference query for a point layer at 16/55886/25381 (``r``: thinned below z15 by
+``DISTINCT ON (ST_SnapToGrid(f.source_geom, <cell>))``)::
 
     SELECT ST_AsMVT(t.*, 'features', 4096, 'mvt_geom', 'id') FROM (
-        SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.mvt_geom FROM (
-            SELECT id, kerb, ..., ST_AsMVTGeom(ST_Transform(geom, 3857),
-                ST_MakeEnvelope(<tile>, 3857), 4096, 64, true) AS mvt_geom
-            FROM mapping_accessibilityfeature
-            WHERE deleted_at IS NULL AND ... AND ST_Intersects(geom,
-                ST_Transform(ST_MakeEnvelope(<tile + buffer>, 3857), 4326))
-        ) AS f
+        SELECT r.id, r.kerb, ..., ST_AsMVTGeom(ST_Transform(r.source_geom, 3857),
+            ST_MakeEnvelope(<tile>, 3857), 4096, 64, true) AS mvt_geom
+        FROM (
+            SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.source_geom FROM (
+                SELECT id, kerb, ..., geom AS source_geom FROM mapping_accessibilityfeature
+                WHERE deleted_at IS NULL AND ... AND ST_Intersects(geom,
+                    ST_Transform(ST_MakeEnvelope(<tile + buffer>, 3857), 4326))
+            ) AS f
+        ) AS r
     ) AS t
 """
 
@@ -35,15 +38,17 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import GeoFunc, Transform
-from django.db import connection
+from django.contrib.gis.db.models.functions import GeoFunc
+from django.db import connection, transaction
 from django.db.models import CharField, F, FloatField, Model, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable, RawSQL
 
 from tiles.layer import LayerParams, MapLayer
-from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, THIN_UNITS, Tile
+from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, Tile
 
 MVT_GEOM = "mvt_geom"
+SOURCE_GEOM = "source_geom"
+THIN_WORK_MEM = "32MB"
 _ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
 
 
@@ -57,14 +62,7 @@ class Slot:
 BOUNDS = tuple(Slot(f"bounds{i}") for i in range(4))
 SEARCH = tuple(Slot(f"search{i}") for i in range(4))
 TOLERANCE = Slot("tolerance")
-
-
-class AsMVTGeom(GeoFunc):
-    """``ST_AsMVTGeom(geom, bounds, extent, buffer, clip)``: tile-space integer geometry."""
-
-    function = "ST_AsMVTGeom"
-    geom_param_pos = (0, 1)
-    output_field = GeometryField(srid=0)
+THIN_X, THIN_Y = Slot("thin_x"), Slot("thin_y")
 
 
 class Simplify(GeoFunc):
@@ -81,73 +79,95 @@ class Simplify(GeoFunc):
 
 
 def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
-    return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))
+    # Fixed SQL text; the tile's numbers are parameters.
+    return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
 
 
 def tile_queryset(layer: MapLayer, params: LayerParams, *, simplify: bool) -> QuerySet:
-    """The layer's features inside the tile slot (plus buffer), with their tile-space geometry."""
+    """The layer's features touching the tile slot (plus buffer), with their source geometry."""
     features = layer.features(params)
     geom: Combinable = F(layer.geom_field)
     if simplify:
         geom = Simplify(geom, RawSQL("%s", (TOLERANCE,), output_field=FloatField()))
-    mvt_geom = AsMVTGeom(
-        Transform(geom, MERCATOR_SRID),
-        _mercator_box(BOUNDS),
-        Value(EXTENT),
-        Value(BUFFER),
-        Value(True),
-    )
     return (
         features.filter(**{f"{layer.geom_field}__intersects": _mercator_box(SEARCH)})
-        .annotate(**{MVT_GEOM: mvt_geom})
-        .values(*layer.attributes, MVT_GEOM)
+        .annotate(**{SOURCE_GEOM: geom})
+        .values(*layer.attributes, SOURCE_GEOM)
         .order_by()
     )
 
 
-def _columns(layer: MapLayer, model: type[Model]) -> str:
-    """The attribute columns; blank text becomes NULL, so "unknown" is simply absent in the tile."""
+def _columns(layer: MapLayer, model: type[Model]) -> tuple[str, str]:
+    """Attribute columns for the two wrapping levels: blank text becomes NULL there, so that
+    "unknown" is absent from the tile rather than an empty string."""
     text_fields = {f.name for f in model._meta.get_fields() if isinstance(f, CharField | TextField)}
     quote = connection.ops.quote_name  # names come from the layer's code, never from a request
-    columns = [
-        f"NULLIF(f.{quote(name)}, '') AS {quote(name)}" if name in text_fields else f"f.{quote(name)}"
+    inner = [
+        f"NULLIF(f.{quote(name)}, '') AS {quote(name)}"
+        if name in text_fields
+        else f"f.{quote(name)}"
         for name in layer.attributes
     ]
-    return ", ".join([*columns, f"f.{MVT_GEOM}"])
+    outer = [f"r.{quote(name)}" for name in layer.attributes]
+    return ", ".join(inner), ", ".join(outer)
 
 
 @dataclass(frozen=True)
 class CompiledTile:
     sql: str
+    thin: bool  # sorts many rows: run with more working memory
     params: tuple[Any, ...]  # with ``Slot`` placeholders
-    geographic: bool  # the geometry column is in degrees (simplification tolerance unit)
+    geographic: bool  # the geometry column is in degrees (tolerance and grid units)
 
 
 @lru_cache(maxsize=256)
 def compile_tile(
     layer: MapLayer, params: tuple[tuple[str, str], ...], *, simplify: bool, thin: bool
 ) -> CompiledTile:
-    """``SELECT ST_AsMVT(...)`` for one layer variant, compiled once per process."""
+    """``SELECT ST_AsMVT(...)`` for one layer variant, compiled once per process.
+
+    Thinning keeps one feature per grid cell *before* the tile geometry is computed (a
+    ``DISTINCT ON`` subquery is never flattened), so crowded low-zoom tiles skip most of the
+    projecting and clipping. Rows whose geometry clips away to NULL are skipped by ST_AsMVT.
+    """
     queryset = tile_queryset(layer, dict(params), simplify=simplify)
     field = queryset.model._meta.get_field(layer.geom_field)
     assert isinstance(field, GeometryField), f"{layer.name}: {layer.geom_field} is not a geometry"
     inner_sql, inner_params = queryset.query.sql_with_params()
+    inner_columns, outer_columns = _columns(layer, queryset.model)
+    # Integer grid cells of the bounding box corner: a cheap, narrow sort key.
+    distinct = (
+        f"DISTINCT ON (floor(ST_XMin(f.{SOURCE_GEOM}) / %s), floor(ST_YMin(f.{SOURCE_GEOM}) / %s)) "
+        if thin
+        else ""
+    )
+    rows = (
+        f"SELECT {distinct}{inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
+        f"FROM ({inner_sql}) AS f"
+    )
+    # Identifiers come from code; values are parameters.
+    tile_rows = (
+        f"SELECT {outer_columns}, ST_AsMVTGeom(ST_Transform(r.{SOURCE_GEOM}, {MERCATOR_SRID}), "  # noqa: S608
+        f"{_ENVELOPE}, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
+    )
+    sql = f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({tile_rows}) AS t"  # noqa: S608
     id_column = "id" if "id" in layer.attributes else None
-    distinct = f"DISTINCT ON (ST_SnapToGrid(f.{MVT_GEOM}, %s)) " if thin else ""
-    # No "WHERE mvt_geom IS NOT NULL": PostgreSQL would push it down and clip every geometry
-    # twice; ST_AsMVT skips rows whose geometry clipped away to NULL.
-    rows = f"SELECT {distinct}{_columns(layer, queryset.model)} FROM ({inner_sql}) AS f"  # noqa: S608
-    sql = f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({rows}) AS t"  # noqa: S608
-    thin_params = (THIN_UNITS,) if thin else ()
+    thin_params = (THIN_X, THIN_Y) if thin else ()
     return CompiledTile(
         sql,
-        (layer.name, EXTENT, MVT_GEOM, id_column, *thin_params, *inner_params),
+        thin,
+        (
+            *(layer.name, EXTENT, MVT_GEOM, id_column),
+            *(*BOUNDS, EXTENT, BUFFER),
+            *thin_params,
+            *inner_params,
+        ),
         field.geodetic(connection),
     )
 
 
-def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[str, list[Any]]:
-    """The tile's SQL and parameters: a cached compiled variant with the slots filled in."""
+def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[CompiledTile, list[Any]]:
+    """The compiled variant for this tile and its parameters, with the slots filled in."""
     simplifies = layer.simplify if layer.simplify is not None else layer.geometry != "point"
     simplify = simplifies and tile.z < layer.full_detail_zoom
     thin = layer.geometry == "point" and tile.z < layer.thin_points_below_zoom
@@ -156,13 +176,25 @@ def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[str, lis
     values.update(zip(SEARCH, tile.bounds(margin_units=BUFFER), strict=True))
     if simplify:
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
-    return compiled.sql, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
+    if thin:
+        values[THIN_X], values[THIN_Y] = tile.thinning_cell(geographic=compiled.geographic)
+    return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 
 
 def build_tile(layer: MapLayer, tile: Tile, params: LayerParams) -> bytes:
     """The encoded tile; empty bytes when no feature touches it."""
-    sql, sql_params = tile_sql(layer, tile, params)
+    compiled, sql_params = tile_sql(layer, tile, params)
+    if not compiled.thin:
+        return _fetch_tile(compiled.sql, sql_params)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Thinning sorts every feature of a crowded tile: keep that sort in memory.
+            cursor.execute(f"SET LOCAL work_mem = '{THIN_WORK_MEM}'")
+        return _fetch_tile(compiled.sql, sql_params)
+
+
+def _fetch_tile(sql: str, params: list[Any]) -> bytes:
     with connection.cursor() as cursor:
-        cursor.execute(sql, sql_params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""

@@ -21,8 +21,9 @@ EXTENT = 4096
 BUFFER = 64
 # Douglas-Peucker tolerance in tile units: one screen pixel on a 512 px tile.
 SIMPLIFY_UNITS = EXTENT / 512
-# Points are thinned to one per cell of this many tile units (4 px) on over-full tiles.
-THIN_UNITS = 32
+# Crowded point layers keep one point per cell of this many tile units (8 px on a 512 px
+# tile up to z13, 4 px at z14): the map looks the same, the tile is a fraction of the size.
+THIN_UNITS_LOW_ZOOM, THIN_UNITS = 64, 32
 
 Bounds = tuple[float, float, float, float]
 
@@ -75,6 +76,15 @@ class Tile:
             # Degrees of latitude: the shorter of the two degree lengths, so no axis loses detail.
             return math.degrees(ground_m / EARTH_RADIUS_M)
         return ground_m
+
+    def thinning_cell(self, *, geographic: bool) -> tuple[float, float]:
+        """(dx, dy) of the thinning grid in the table's units, at the tile's centre latitude."""
+        units = THIN_UNITS_LOW_ZOOM if self.z < 14 else THIN_UNITS
+        if not geographic:
+            side = self.ground_unit_m() * units
+            return side, side
+        dx_deg = 360.0 / (1 << self.z) / EXTENT * units
+        return dx_deg, dx_deg * math.cos(math.radians(self.center_lat))
 
 
 def lonlat_to_tile(lon: float, lat: float, z: int) -> Tile:

@@ -29,10 +29,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import quote
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 DB = "modugil_bench"
 SOCKET_DIR = ROOT / "var" / "pg" / "run"
 PG_PORT = os.environ.get("MODUGIL_PG_PORT", "55433")
-MODUGIL_PORT, TIPG_PORT = 18731, 18732
+PORTS = {"tipg": 18732, "modugil_cold": 18731, "modugil_warm": 18733}
+SERVERS = tuple(PORTS)
 WORKERS = 4
 CONNECTIONS = 8
 ZOOMS = range(12, 17)
@@ -63,8 +64,12 @@ def log(message: str) -> None:
     print(f"[bench-tiles] {message}", flush=True)
 
 
+def psql_command(db: str = DB) -> list[str]:
+    return ["psql", "-h", str(SOCKET_DIR), "-p", PG_PORT, "-U", "postgres", "-d", db]
+
+
 def psql(sql: str, db: str = DB) -> str:
-    command = ["psql", "-h", str(SOCKET_DIR), "-p", PG_PORT, "-U", "postgres", "-d", db, "-Atc", sql]
+    command = [*psql_command(db), "-Atc", sql]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -83,14 +88,14 @@ def prepare_database() -> None:
     )
     if int(synthetic) < 1_000_000:
         log("loading 1,000,000 synthetic features (~1 min)")
-        subprocess.run(
-            ["psql", "-h", str(SOCKET_DIR), "-p", PG_PORT, "-U", "postgres", "-d", DB, "-q",
-             "-v", "ON_ERROR_STOP=1", "-f", str(HERE / "synthetic.sql")],
-            check=True,
-        )
+        script = str(HERE / "synthetic.sql")
+        command = [*psql_command(), "-q", "-v", "ON_ERROR_STOP=1", "-f", script]
+        subprocess.run(command, check=True)
     # Same settings for both servers: see the module docstring.
     psql(f"ALTER DATABASE {DB} SET jit = off")
     psql(f"ALTER DATABASE {DB} SET max_parallel_workers_per_gather = 0")
+    # Spatially ordered heap, as a maintained production table would be: a tile reads fewer pages.
+    psql("CLUSTER mapping_accessibilityfeature USING mapping_accessibilityfeature_geom_31f9a3c5_id")
     psql("VACUUM ANALYZE mapping_accessibilityfeature")
 
 
@@ -132,7 +137,9 @@ def tile_lists() -> dict[str, dict[int, list[tuple[str, int, int, int]]]]:
         ]
         lists[dataset] = {}
         for z in ZOOMS:
-            tiles = sorted({(layer, *astuple(lonlat_to_tile(lon, lat, z))) for layer, lon, lat in points})
+            tiles = sorted(
+                {(layer, *astuple(lonlat_to_tile(lon, lat, z))) for layer, lon, lat in points}
+            )
             lists[dataset][z] = rng.sample(tiles, min(SAMPLE, len(tiles)))
     return lists
 
@@ -159,7 +166,9 @@ def tipg_properties() -> dict[str, str]:
     return props
 
 
-def paths_for(server: str, tiles: list[tuple[str, int, int, int]], props: dict[str, str]) -> list[str]:
+def paths_for(
+    server: str, tiles: list[tuple[str, int, int, int]], props: dict[str, str]
+) -> list[str]:
     if server == "tipg":
         return [
             f"/collections/{TIPG_TABLES[layer]}/tiles/WebMercatorQuad/{z}/{x}/{y}?properties={props[layer]}"
@@ -171,6 +180,7 @@ def paths_for(server: str, tiles: list[tuple[str, int, int, int]], props: dict[s
 @contextmanager
 def server(name: str, tipg_venv: Path):
     env = dict(os.environ)
+    port = PORTS[name]
     if name == "tipg":
         env.update(
             DATABASE_URL=f"postgresql://postgres@{quote(str(SOCKET_DIR), safe='')}:{PG_PORT}/{DB}",
@@ -178,17 +188,33 @@ def server(name: str, tipg_venv: Path):
             TIPG_DB_SPATIAL_EXTENT="false",
             TIPG_DB_DATETIME_EXTENT="false",
         )
-        command = [str(tipg_venv / "bin/uvicorn"), "tipg.main:app", "--host", "127.0.0.1",
-                   "--port", str(TIPG_PORT), "--workers", str(WORKERS), "--no-access-log",
-                   "--log-level", "warning"]
-        port = TIPG_PORT
+        command = [
+            str(tipg_venv / "bin/uvicorn"),
+            "tipg.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
         probe = "/collections"
     else:
         if name == "modugil_cold":
             env["MODUGIL_TILES_CACHE_BACKEND"] = "django.core.cache.backends.dummy.DummyCache"
-        command = [str(ROOT / ".venv/bin/gunicorn"), "modugil.wsgi:application", "--bind",
-                   f"127.0.0.1:{MODUGIL_PORT}", "--workers", str(WORKERS), "--log-level", "warning"]
-        port = MODUGIL_PORT
+        command = [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "modugil.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ]
         probe = "/tiles/"
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
@@ -223,10 +249,24 @@ def warm(port: int, paths: list[str]) -> dict[str, int]:
 def run_wrk(port: int, paths: list[str], seconds: int) -> dict[str, float]:
     url_file = WORK / "urls.txt"
     url_file.write_text("\n".join(paths) + "\n")
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(HERE / "urls.lua"), f"http://127.0.0.1:{port}"]
-    out = subprocess.run(command, env={**os.environ, "URLS": str(url_file)}, check=True,
-                         capture_output=True, text=True).stdout
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(HERE / "urls.lua"),
+        f"http://127.0.0.1:{port}",
+    ]
+    out = subprocess.run(
+        command,
+        env={**os.environ, "URLS": str(url_file)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 
@@ -247,18 +287,39 @@ def main() -> None:
     lists = tile_lists()
     props = tipg_properties()
     runs = []
-    for name in ("tipg", "modugil_cold", "modugil_warm"):
-        with server(name, tipg_venv) as port:
-            for dataset, by_zoom in lists.items():
-                for z, tiles in by_zoom.items():
-                    paths = paths_for("tipg" if name == "tipg" else "modugil", tiles, props)
-                    statuses = warm(port, paths)
-                    result = run_wrk(port, paths, seconds)
-                    result.update(server=name, dataset=dataset, z=z, tiles=len(paths), statuses=statuses)
-                    log(f"{name:13} {dataset:13} z{z}: {result['tiles_per_s']:8.1f} tiles/s  "
-                        f"p95 {result['p95_ms']:7.1f} ms  ({len(paths)} tiles)")
-                    runs.append(result)
+    # All servers up at once and runs interleaved per dataset and zoom: the machine is shared,
+    # so background load then weighs on every server alike. Idle servers cost no CPU.
+    with ExitStack() as stack:
+        for name in SERVERS:
+            stack.enter_context(server(name, tipg_venv))
+        for dataset, by_zoom in lists.items():
+            for z, tiles in by_zoom.items():
+                for name in SERVERS:
+                    runs.append(measure(name, dataset, z, tiles, props, seconds))
     write_results(runs, seconds)
+
+
+def measure(
+    name: str, dataset: str, z: int, tiles: list, props: dict[str, str], seconds: int
+) -> dict:
+    port = PORTS[name]
+    paths = paths_for("tipg" if name == "tipg" else "modugil", tiles, props)
+    statuses = warm(port, paths)
+    load_before = os.getloadavg()[0]
+    result = run_wrk(port, paths, seconds)
+    result.update(
+        server=name,
+        dataset=dataset,
+        z=z,
+        tiles=len(paths),
+        statuses=statuses,
+        load_avg_1min=round(load_before, 2),
+    )
+    log(
+        f"{name:13} {dataset:13} z{z}: {result['tiles_per_s']:8.1f} tiles/s  "
+        f"p95 {result['p95_ms']:7.1f} ms  ({len(paths)} tiles, load {load_before:.1f})"
+    )
+    return result
 
 
 def write_results(runs: list[dict], seconds: int) -> None:

@@ -40,7 +40,9 @@ def test_volunteers_and_team_leaders_are_refused(persona, request, signed_in) ->
     assert b"\x1a" not in response.content  # no tile bytes leak into the refusal
 
 
-def test_officials_see_deleted_rejected_and_disputed_contributions(official, minji, signed_in) -> None:
+def test_officials_see_deleted_rejected_and_disputed_contributions(
+    official, minji, signed_in
+) -> None:
     ids = _qa_world(minji)
     response = signed_in(official).get(tile_url(REVIEW))
     assert response["Cache-Control"] == "private, no-cache"
@@ -66,7 +68,9 @@ def test_api_tokens_open_restricted_layers_for_officials(official, minji, anon) 
     assert bad.status_code == 401
 
 
-def test_style_and_catalogue_list_restricted_layers_only_for_officials(official, minji, signed_in) -> None:
+def test_style_and_catalogue_list_restricted_layers_only_for_officials(
+    official, minji, signed_in
+) -> None:
     volunteer_style = signed_in(minji).get("/tiles/style.json").json()
     official_style = signed_in(official).get("/tiles/style.json").json()
     assert REVIEW not in volunteer_style["sources"]

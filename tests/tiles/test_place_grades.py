@@ -44,13 +44,17 @@ profiles = st.sampled_from(list(PRESETS)).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     place_entrances=st.lists(entrances, max_size=3),
     toilet=maybe_bool,
     profile=profiles,
 )
-def test_sql_grade_matches_rate_place(place_entrances: list[dict[str, Any]], toilet, profile) -> None:
+def test_sql_grade_matches_rate_place(
+    place_entrances: list[dict[str, Any]], toilet, profile
+) -> None:
     place = make_place(entrances=place_entrances, toilet_accessible=toilet)
     sql_grade = with_grade(Place.objects.filter(pk=place.pk), profile).get().grade
     assert sql_grade == rate_place(place, profile).grade
@@ -73,10 +77,10 @@ CUSTOM = [
 ]
 
 
-def test_sql_grade_matches_rate_place_on_a_thousand_entrances() -> None:
+def test_sql_grade_matches_rate_place_on_hundreds_of_places() -> None:
     """Many boundary values at once: one SQL query per profile, rate_place in memory."""
     rng = random.Random(3)
-    for i in range(1000):
+    for i in range(600):
         entrance = {name: rng.choice(values) for name, values in VALUES.items()}
         extra = [] if i % 5 else [{name: rng.choice(v) for name, v in VALUES.items()}]
         make_place(entrances=[entrance, *extra], toilet_accessible=rng.choice([None, True, False]))

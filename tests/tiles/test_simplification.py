@@ -36,7 +36,9 @@ def _wiggly_ring(vertices: int = 400, radius_m: float = 100, jitter_m: float = 1
     for i in range(vertices):
         angle = 2 * math.pi * i / vertices
         r = radius_m + rng.uniform(-jitter_m, jitter_m)
-        points.append((lon0 + r * math.cos(angle) / m_per_deg_lon, lat0 + r * math.sin(angle) / m_per_deg_lat))
+        points.append(
+            (lon0 + r * math.cos(angle) / m_per_deg_lon, lat0 + r * math.sin(angle) / m_per_deg_lat)
+        )
     polygon = Polygon([*points, points[0]])
     polygon.srid = 4326
     return polygon
@@ -71,7 +73,9 @@ def test_lines_in_a_point_layer_are_simplified_too(anon) -> None:
     lon0, lat0 = _tile_centre(16)
     # 150 vertices zigzagging 2 m either side of a 200 m line, inside the z16 tile.
     coords = [(lon0 - 0.001 + i * 0.000015, lat0 + (0.00002 if i % 2 else 0)) for i in range(150)]
-    make_feature(feature_type="steps", kerb="", kerb_height_cm=None, geom=LineString(coords, srid=4326))
+    make_feature(
+        feature_type="steps", kerb="", kerb_height_cm=None, geom=LineString(coords, srid=4326)
+    )
     detailed = _vertices(anon.get(tile_url("features", z=16)), "features")
     overview = _vertices(anon.get(tile_url("features", z=13)), "features")
     assert detailed > 100

@@ -92,12 +92,21 @@ def test_campaign_areas_show_their_state(anon, leader) -> None:
     area = Polygon.from_bbox((126.92, 37.52, 126.93, 37.53))
     area.srid = 4326
     running = Campaign.objects.create(
-        team=team, name="턱 지도", area=area, target_types=["kerb", "curb_ramp"],
-        starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=3), created_by=leader,
+        team=team,
+        name="턱 지도",
+        area=area,
+        target_types=["kerb", "curb_ramp"],
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=3),
+        created_by=leader,
     )
     ended = Campaign.objects.create(
-        team=team, name="지난 캠페인", area=area, target_types=["place"],
-        starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=1),
+        team=team,
+        name="지난 캠페인",
+        area=area,
+        target_types=["place"],
+        starts_on=today - timedelta(days=30),
+        ends_on=today - timedelta(days=1),
     )
     features = by_id(decode(anon.get(tile_url("campaigns", z=14)), "campaigns"))
     assert features[running.pk]["properties"]["state"] == "active"

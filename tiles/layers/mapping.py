@@ -96,9 +96,7 @@ class AccessibilityFeatures(MapLayer):
 
     def features(self, params: LayerParams) -> QuerySet:
         # FeatureQuerySet.active(), with the database clock: the compiled SQL is reused.
-        return AccessibilityFeature.objects.filter(
-            Q(is_temporary=False) | Q(expires_at__gt=Now())
-        )
+        return AccessibilityFeature.objects.filter(Q(is_temporary=False) | Q(expires_at__gt=Now()))
 
     def clock_query(self) -> QuerySet:
         # Grouping by the filtered flag gives one row: SELECT max(expires_at) ... WHERE ...
@@ -156,7 +154,7 @@ class ParkingSpots(MapLayer):
     geometry = "point"
     depends_on = (DisabledParkingSpot,)
     minzoom = 10
-    color = "#1a7f37"
+    color = "#0969da"  # the blue of the disabled-parking sign
     attributes: ClassVar[dict[str, str]] = {
         "id": "Parking spot id (/api/mapping/parking-spots/{id}/)",
         "lot_name": "Car park name",

@@ -49,17 +49,14 @@ class FeaturesForReview(MapLayer):
             default=Value("disputed"),
             output_field=CharField(),
         )
-        return (
-            AccessibilityFeature.all_objects.filter(
-                Q(deleted_at__isnull=False)
-                | Q(status__in=[ReviewStatus.REJECTED, ReviewStatus.DISPUTED])
-            )
-            .annotate(
-                review=review,
-                observer_name=Coalesce(
-                    NullIf(F("observer__display_name"), Value("")), F("observer__username")
-                ),
-            )
+        return AccessibilityFeature.all_objects.filter(
+            Q(deleted_at__isnull=False)
+            | Q(status__in=[ReviewStatus.REJECTED, ReviewStatus.DISPUTED])
+        ).annotate(
+            review=review,
+            observer_name=Coalesce(
+                NullIf(F("observer__display_name"), Value("")), F("observer__username")
+            ),
         )
 
     def style_layers(self, source: str) -> list[dict[str, object]]:
