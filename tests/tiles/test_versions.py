@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from tests.conftest import make_feature
+from tiles import versions
 from tiles.models import TableChanges
 from tiles.registry import get_layer
-from tiles import versions
 from tiles.versions import fold_changes, layer_version
 
 pytestmark = pytest.mark.django_db
