@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -66,7 +67,9 @@ def check_access(request: HttpRequest, layer: MapLayer) -> None:
 def tile_key(layer: MapLayer, version: str, tile: Tile, params: LayerParams) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     columns = ",".join(layer.attributes)
-    raw = f"{TILE_FORMAT}|{layer.name}|{columns}|{version}|{tile.z}/{tile.x}/{tile.y}|{query}"
+    # Several databases may share one cache (tests, benchmarks, a second site): versions are per database.
+    database = connection.settings_dict["NAME"]
+    raw = f"{TILE_FORMAT}|{database}|{layer.name}|{columns}|{version}|{tile.z}/{tile.x}/{tile.y}|{query}"
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 

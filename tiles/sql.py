@@ -38,10 +38,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import GeoFunc
 from django.db import connection, transaction
-from django.db.models import CharField, F, FloatField, Model, QuerySet, TextField, Value
-from django.db.models.expressions import Combinable, RawSQL
+from django.db.models import CharField, F, Model, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 
 from tiles.layer import LayerParams, MapLayer
 from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, Tile
@@ -65,33 +64,17 @@ TOLERANCE = Slot("tolerance")
 THIN_X, THIN_Y = Slot("thin_x"), Slot("thin_y")
 
 
-class Simplify(GeoFunc):
-    """``ST_Simplify(geom, tolerance, true)``: keeps features that would collapse to nothing."""
-
-    function = "ST_Simplify"
-
-    def __init__(self, expression: Any, tolerance: Any) -> None:
-        super().__init__(expression, tolerance, Value(True))
-
-    @property
-    def output_field(self) -> GeometryField:  # type: ignore[override]
-        return GeometryField(srid=self.geo_field.srid)
-
-
 def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
     # Fixed SQL text; the tile's numbers are parameters.
     return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
 
 
-def tile_queryset(layer: MapLayer, params: LayerParams, *, simplify: bool) -> QuerySet:
+def tile_queryset(layer: MapLayer, params: LayerParams) -> QuerySet:
     """The layer's features touching the tile slot (plus buffer), with their source geometry."""
     features = layer.features(params)
-    geom: Combinable = F(layer.geom_field)
-    if simplify:
-        geom = Simplify(geom, RawSQL("%s", (TOLERANCE,), output_field=FloatField()))
     return (
         features.filter(**{f"{layer.geom_field}__intersects": _mercator_box(SEARCH)})
-        .annotate(**{SOURCE_GEOM: geom})
+        .annotate(**{SOURCE_GEOM: F(layer.geom_field)})
         .values(*layer.attributes, SOURCE_GEOM)
         .order_by()
     )
@@ -130,7 +113,7 @@ def compile_tile(
     ``DISTINCT ON`` subquery is never flattened), so crowded low-zoom tiles skip most of the
     projecting and clipping. Rows whose geometry clips away to NULL are skipped by ST_AsMVT.
     """
-    queryset = tile_queryset(layer, dict(params), simplify=simplify)
+    queryset = tile_queryset(layer, dict(params))
     field = queryset.model._meta.get_field(layer.geom_field)
     assert isinstance(field, GeometryField), f"{layer.name}: {layer.geom_field} is not a geometry"
     inner_sql, inner_params = queryset.query.sql_with_params()
@@ -145,9 +128,13 @@ def compile_tile(
         f"SELECT {distinct}{inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
         f"FROM ({inner_sql}) AS f"
     )
-    # Identifiers come from code; values are parameters.
+    # Identifiers come from code; values are parameters. Simplification (in the table's SRID,
+    # before projecting) and clipping run on the rows left after thinning only.
+    geom = f"r.{SOURCE_GEOM}"
+    if simplify:
+        geom = f"ST_Simplify({geom}, %s, true)"
     tile_rows = (
-        f"SELECT {outer_columns}, ST_AsMVTGeom(ST_Transform(r.{SOURCE_GEOM}, {MERCATOR_SRID}), "  # noqa: S608
+        f"SELECT {outer_columns}, ST_AsMVTGeom(ST_Transform({geom}, {MERCATOR_SRID}), "  # noqa: S608
         f"{_ENVELOPE}, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
     )
     sql = f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({tile_rows}) AS t"  # noqa: S608
@@ -158,6 +145,7 @@ def compile_tile(
         thin,
         (
             *(layer.name, EXTENT, MVT_GEOM, id_column),
+            *((TOLERANCE,) if simplify else ()),
             *(*BOUNDS, EXTENT, BUFFER),
             *thin_params,
             *inner_params,

@@ -203,6 +203,7 @@ def server(name: str, tipg_venv: Path):
         ]
         probe = "/collections"
     else:
+        env["MODUGIL_TILES_CACHE_LOCATION"] = str(WORK / "tile-cache")
         if name == "modugil_cold":
             env["MODUGIL_TILES_CACHE_BACKEND"] = "django.core.cache.backends.dummy.DummyCache"
         command = [
@@ -219,6 +220,7 @@ def server(name: str, tipg_venv: Path):
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         wait_until_up(port, probe)
+        GROUPS[name] = process.pid
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -244,6 +246,39 @@ def warm(port: int, paths: list[str]) -> dict[str, int]:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
             statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
     return statuses
+
+
+# CPU time: the machine is shared, so wall-clock rates depend on everyone else's load. The CPU
+# that a server's processes and the database backends spend per tile does not.
+GROUPS: dict[str, int] = {}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: str) -> tuple[int, int]:
+    """(process group, utime + stime) of one process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[2]), int(fields[11]) + int(fields[12])
+
+
+def cpu_snapshot(name: str) -> dict[str, int]:
+    """CPU ticks of the server's process group and of every backend of the benchmark database."""
+    ticks: dict[str, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            group, used = _cpu_ticks(entry.name)
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if group == GROUPS[name] or cmdline.startswith(f"postgres: postgres {DB} ".encode()):
+            ticks[entry.name] = used
+    return ticks
+
+
+def cpu_ms(before: dict[str, int], after: dict[str, int]) -> float:
+    spent = sum(used - before.get(pid, 0) for pid, used in after.items())
+    return spent * 1000 / CLOCK_TICKS
 
 
 def run_wrk(port: int, paths: list[str], seconds: int) -> dict[str, float]:
@@ -284,6 +319,7 @@ def main() -> None:
     tipg_venv = ensure_tipg()
     if not args.skip_prepare:
         prepare_database()
+    shutil.rmtree(WORK / "tile-cache", ignore_errors=True)
     lists = tile_lists()
     props = tipg_properties()
     runs = []
@@ -306,7 +342,12 @@ def measure(
     paths = paths_for("tipg" if name == "tipg" else "modugil", tiles, props)
     statuses = warm(port, paths)
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_snapshot(name)
     result = run_wrk(port, paths, seconds)
+    cpu = cpu_ms(cpu_before, cpu_snapshot(name))
+    result["cpu_ms_per_tile"] = round(cpu / max(result["requests"], 1), 2)
+    # What two idle cores could serve at that cost (server + database CPU per tile).
+    result["tiles_per_s_2_cores"] = round(2000 / max(result["cpu_ms_per_tile"], 0.01), 1)
     result.update(
         server=name,
         dataset=dataset,
@@ -317,7 +358,8 @@ def measure(
     )
     log(
         f"{name:13} {dataset:13} z{z}: {result['tiles_per_s']:8.1f} tiles/s  "
-        f"p95 {result['p95_ms']:7.1f} ms  ({len(paths)} tiles, load {load_before:.1f})"
+        f"p95 {result['p95_ms']:7.1f} ms  cpu {result['cpu_ms_per_tile']:6.2f} ms/tile  "
+        f"({len(paths)} tiles, load {load_before:.1f})"
     )
     return result
 
@@ -339,21 +381,31 @@ def write_results(runs: list[dict], seconds: int) -> None:
 
 
 def markdown_table(runs: list[dict]) -> str:
+    """Two tables: as measured on the shared machine, and per CPU spent (server + database)."""
     index = {(r["server"], r["dataset"], r["z"]): r for r in runs}
-    lines = [
+    measured = [
         "| dataset | z | tipg tiles/s | modugil cold tiles/s (×) | modugil warm tiles/s (×) "
-        "| tipg p95 ms | modugil cold p95 ms | modugil warm p95 ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| tipg p95 ms | modugil cold p95 ms | modugil warm p95 ms | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    per_cpu = [
+        "| dataset | z | tipg CPU ms/tile | modugil cold CPU ms/tile (× less) "
+        "| modugil warm CPU ms/tile (× less) |",
+        "|---|---|---:|---:|---:|",
     ]
     for dataset, z in sorted({(r["dataset"], r["z"]) for r in runs}):
-        t, c, w = (index[(s, dataset, z)] for s in ("tipg", "modugil_cold", "modugil_warm"))
-        lines.append(
+        t, c, w = (index[(s, dataset, z)] for s in SERVERS)
+        measured.append(
             f"| {dataset} | {z} | {t['tiles_per_s']:.0f} | {c['tiles_per_s']:.0f} "
             f"({c['tiles_per_s'] / t['tiles_per_s']:.1f}×) | {w['tiles_per_s']:.0f} "
             f"({w['tiles_per_s'] / t['tiles_per_s']:.1f}×) | {t['p95_ms']:.1f} | {c['p95_ms']:.1f} "
-            f"| {w['p95_ms']:.1f} |"
+            f"| {w['p95_ms']:.1f} | {t['load_avg_1min']:.1f} |"
         )
-    return "\n".join(lines)
+        tc, cc, wc = (r["cpu_ms_per_tile"] for r in (t, c, w))
+        per_cpu.append(
+            f"| {dataset} | {z} | {tc:.2f} | {cc:.2f} ({tc / cc:.1f}×) | {wc:.2f} ({tc / wc:.1f}×) |"
+        )
+    return "\n".join([*measured, "", *per_cpu])
 
 
 if __name__ == "__main__":

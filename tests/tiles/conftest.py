@@ -16,8 +16,13 @@ TILE = lonlat_to_tile(*YEOUIDO, Z)
 
 
 @pytest.fixture(autouse=True)
-def empty_tile_cache() -> None:
-    # Each test rolls its data back, so versions repeat across tests; cached tiles must not.
+def empty_tile_cache(settings: Any) -> None:
+    # An in-memory tile cache of the tests' own (never the files a running server uses), emptied
+    # for each test: every test rolls its data back, so versions repeat across tests.
+    settings.CACHES = {
+        **settings.CACHES,
+        "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    }
     caches["tiles"].clear()
 
 

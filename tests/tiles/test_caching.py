@@ -12,6 +12,7 @@ from django.utils import timezone
 from mapping.models import AccessibilityFeature, Entrance
 from tests.conftest import make_feature, make_place
 from tests.tiles.conftest import by_id, decode, tile_url
+from tiles import serving
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,15 @@ def test_layers_do_not_share_versions(anon) -> None:
     places_etag = anon.get(tile_url("places"))["ETag"]
     make_feature(kerb="flush", kerb_height_cm=0)
     assert anon.get(tile_url("places"), HTTP_IF_NONE_MATCH=places_etag).status_code == 304
+
+
+def test_a_repeated_request_is_served_from_the_tile_cache(anon, monkeypatch) -> None:
+    make_feature()
+    first = anon.get(tile_url("features"))
+    builds = []
+    monkeypatch.setattr(serving, "build_tile", lambda *args: builds.append(args) or b"")
+    again = anon.get(tile_url("features"))
+    assert builds == [] and again.content == first.content
+    make_feature(kerb="flush", kerb_height_cm=0)  # a new version misses the cache
+    anon.get(tile_url("features"))
+    assert len(builds) == 1
