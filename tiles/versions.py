@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 from typing import Any
 
 from django.db import DatabaseError, connection, connections
@@ -77,20 +78,26 @@ def layer_tables(layer: MapLayer) -> list[str]:
     return sorted({model._meta.db_table for model in layer.depends_on})
 
 
-def layer_version(layer: MapLayer) -> str:
-    """The layer's current version token (one small query)."""
-    tables = layer_tables(layer)
-    sql, params = _VERSION_SQL, [tables]
+@lru_cache(maxsize=256)
+def _version_query(layer: MapLayer) -> tuple[str, tuple[Any, ...]]:
+    """The version SQL of a layer, compiled once (clock queries use the database clock)."""
+    sql, params = _VERSION_SQL, (layer_tables(layer),)
     clock = layer.clock_query()
     if clock is not None:
         clock_sql, clock_params = clock.query.sql_with_params()
         sql = f"SELECT v.changes, v.row_count, ({clock_sql}) FROM ({sql}) AS v"  # noqa: S608
-        params = [*params, *clock_params]
+        params = (*params, *clock_params)
+    return sql, params
+
+
+def layer_version(layer: MapLayer) -> str:
+    """The layer's current version token (one small query)."""
+    sql, params = _version_query(layer)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         changes, row_count, *clock_value = cursor.fetchone()
-    if row_count > FOLD_ABOVE_ROWS and _fold_due(tables):
-        fold_changes(tables)
+    if row_count > FOLD_ABOVE_ROWS and _fold_due(layer_tables(layer)):
+        fold_changes(layer_tables(layer))
     parts = [str(changes), *(str(v) for v in clock_value), layer.clock_token()]
     return ".".join(p for p in parts if p)
 

@@ -240,12 +240,25 @@ def wait_until_up(port: int, probe: str) -> None:
 
 
 def warm(port: int, paths: list[str]) -> dict[str, int]:
-    """One pass over the list: fills caches and records status codes and feature counts."""
+    """One pass over the list: fills caches and records the status codes."""
     statuses: dict[str, int] = {}
     for path in paths:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
-            statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
+        status = fetch(f"http://127.0.0.1:{port}{path}")
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
     return statuses
+
+
+def fetch(url: str, attempts: int = 3) -> int:
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                response.read()
+                return int(response.status)
+        except ConnectionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 # CPU time: the machine is shared, so wall-clock rates depend on everyone else's load. The CPU
@@ -312,6 +325,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s per run")
     parser.add_argument("--skip-prepare", action="store_true")
     args = parser.parse_args()
+    # Stopped early (kill, Ctrl-C): still stop the servers it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     seconds = 3 if args.quick else args.seconds
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
