@@ -95,6 +95,15 @@ def _columns(layer: MapLayer, model: type[Model]) -> tuple[str, str]:
     return ", ".join(inner), ", ".join(outer)
 
 
+def _geometry_field(layer: MapLayer, params: tuple[tuple[str, str], ...]) -> GeometryField:
+    """The geometry's field: a model field, or an annotation (hexagons, centroids...)."""
+    field = layer.features(dict(params)).query.resolve_ref(layer.geom_field).output_field
+    if not isinstance(field, GeometryField):
+        msg = f"Map layer {layer.name}: {layer.geom_field} is not a geometry."
+        raise TypeError(msg)
+    return field
+
+
 @dataclass(frozen=True)
 class CompiledTile:
     sql: str
@@ -114,8 +123,7 @@ def compile_tile(
     projecting and clipping. Rows whose geometry clips away to NULL are skipped by ST_AsMVT.
     """
     queryset = tile_queryset(layer, dict(params))
-    field = queryset.model._meta.get_field(layer.geom_field)
-    assert isinstance(field, GeometryField), f"{layer.name}: {layer.geom_field} is not a geometry"
+    field = _geometry_field(layer, params)
     inner_sql, inner_params = queryset.query.sql_with_params()
     inner_columns, outer_columns = _columns(layer, queryset.model)
     # Integer grid cells of the bounding box corner: a cheap, narrow sort key.

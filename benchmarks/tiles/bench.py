@@ -7,7 +7,7 @@ What it does (everything on loopback, bounded in time):
 1. a benchmark database ``modugil_bench`` in the project's own cluster: migrations, the demo
    area (load_demo), and 1,000,000 synthetic accessibility features (synthetic.sql);
 2. tipg (PyPI, its own venv under benchmarks/work/) served by uvicorn with 4 workers;
-3. modugil served as in production: gunicorn, 4 sync workers, DEBUG off; once with the tile
+3. modugil served as in production: gunicorn, 4 workers x 2 threads, DEBUG off; once with the tile
    cache off (every request builds its tile: "cold") and once with it on ("warm");
 4. for each dataset and zoom, a list of tiles that hold data (up to 300, fixed seed), requested
    round-robin by ``wrk`` (8 connections, 1 thread) for ``--seconds``; tiles/s and p95.
@@ -44,6 +44,9 @@ PG_PORT = os.environ.get("MODUGIL_PG_PORT", "55433")
 PORTS = {"tipg": 18732, "modugil_cold": 18731, "modugil_warm": 18733}
 SERVERS = tuple(PORTS)
 WORKERS = 4
+# gunicorn threads per worker: 8 requests in flight, like tipg's 4 asyncio workers under 8
+# connections (bin/modugil run serves with threaded workers too).
+THREADS = 2
 CONNECTIONS = 8
 ZOOMS = range(12, 17)
 SAMPLE = 300
@@ -213,6 +216,8 @@ def server(name: str, tipg_venv: Path):
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            "--threads",
+            str(THREADS),
             "--log-level",
             "warning",
         ]
@@ -386,7 +391,7 @@ def write_results(runs: list[dict], seconds: int) -> None:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, shared with other work",
         "load": f"wrk 1 thread, {CONNECTIONS} connections, {seconds} s per run, loopback",
-        "modugil": f"gunicorn {WORKERS} sync workers, DEBUG off",
+        "modugil": f"gunicorn {WORKERS} workers x {THREADS} threads (gthread), DEBUG off",
         "tipg": f"tipg (PyPI) on uvicorn, {WORKERS} workers",
         "database": "PostgreSQL 15 + PostGIS 3.3, jit off, max_parallel_workers_per_gather 0",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
+from django.contrib.gis.db.models.functions import Centroid
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection
 from django.db.models import QuerySet
@@ -69,6 +70,30 @@ def test_a_layer_table_gets_the_version_trigger_and_edits_move_it(team_layer) ->
     Team.objects.create(name="새 팀")
     after = layer_version(team_layer)
     assert after != before and int(after) > int(before)
+
+
+class TeamCentres(MapLayer):
+    """A layer whose geometry is computed in SQL (like hexagons aggregated from points)."""
+
+    name = "test-team-centres"
+    title = "Team centres"
+    geometry = "point"
+    depends_on = (Team,)
+    geom_field = "centre"
+    attributes: ClassVar[dict[str, str]] = {"id": "Team id", "name": "Team name"}
+
+    def features(self, params: LayerParams) -> QuerySet:
+        return Team.objects.filter(area__isnull=False).annotate(centre=Centroid("area"))
+
+
+def test_a_layer_may_draw_a_computed_geometry(anon) -> None:
+    register(TeamCentres)
+    try:
+        team = Team.objects.create(name="중심", area=_area())
+        (feature,) = decode(anon.get(tile_url(TeamCentres.name, z=14)), TeamCentres.name)
+        assert feature["id"] == team.pk and feature["geometry"]["type"] == "Point"
+    finally:
+        unregister(TeamCentres.name)
 
 
 def test_two_layers_cannot_share_a_name(team_layer) -> None:
