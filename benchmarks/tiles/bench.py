@@ -50,6 +50,7 @@ THREADS = 2
 CONNECTIONS = 8
 ZOOMS = range(12, 17)
 SAMPLE = 300
+LATENCY_ZOOM = 14
 
 os.environ.update(
     MODUGIL_DB_NAME=DB,
@@ -299,13 +300,15 @@ def cpu_ms(before: dict[str, int], after: dict[str, int]) -> float:
     return spent * 1000 / CLOCK_TICKS
 
 
-def run_wrk(port: int, paths: list[str], seconds: int) -> dict[str, float]:
+def run_wrk(
+    port: int, paths: list[str], seconds: int, connections: int = CONNECTIONS
+) -> dict[str, float]:
     url_file = WORK / "urls.txt"
     url_file.write_text("\n".join(paths) + "\n")
     command = [
         "wrk",
         "-t1",
-        f"-c{CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -352,18 +355,30 @@ def main() -> None:
             for z, tiles in by_zoom.items():
                 for name in SERVERS:
                     runs.append(measure(name, dataset, z, tiles, props, seconds))
-    write_results(runs, seconds)
+        # Latency seen by one map at z14: one request at a time (tiles are already warm).
+        latency = [
+            measure(name, dataset, LATENCY_ZOOM, by_zoom[LATENCY_ZOOM], props, seconds, 1)
+            for dataset, by_zoom in lists.items()
+            for name in SERVERS
+        ]
+    write_results(runs, latency, seconds)
 
 
 def measure(
-    name: str, dataset: str, z: int, tiles: list, props: dict[str, str], seconds: int
+    name: str,
+    dataset: str,
+    z: int,
+    tiles: list,
+    props: dict[str, str],
+    seconds: int,
+    connections: int = CONNECTIONS,
 ) -> dict:
     port = PORTS[name]
     paths = paths_for("tipg" if name == "tipg" else "modugil", tiles, props)
     statuses = warm(port, paths)
     load_before = os.getloadavg()[0]
     cpu_before = cpu_snapshot(name)
-    result = run_wrk(port, paths, seconds)
+    result = run_wrk(port, paths, seconds, connections)
     cpu = cpu_ms(cpu_before, cpu_snapshot(name))
     result["cpu_ms_per_tile"] = round(cpu / max(result["requests"], 1), 2)
     # What two idle cores could serve at that cost (server + database CPU per tile).
@@ -373,18 +388,19 @@ def measure(
         dataset=dataset,
         z=z,
         tiles=len(paths),
+        connections=connections,
         statuses=statuses,
         load_avg_1min=round(load_before, 2),
     )
     log(
-        f"{name:13} {dataset:13} z{z}: {result['tiles_per_s']:8.1f} tiles/s  "
+        f"{name:13} {dataset:13} z{z} c{connections}: {result['tiles_per_s']:8.1f} tiles/s  "
         f"p95 {result['p95_ms']:7.1f} ms  cpu {result['cpu_ms_per_tile']:6.2f} ms/tile  "
         f"({len(paths)} tiles, load {load_before:.1f})"
     )
     return result
 
 
-def write_results(runs: list[dict], seconds: int) -> None:
+def write_results(runs: list[dict], latency: list[dict], seconds: int) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "tiles.json"
     meta = {
@@ -395,9 +411,28 @@ def write_results(runs: list[dict], seconds: int) -> None:
         "tipg": f"tipg (PyPI) on uvicorn, {WORKERS} workers",
         "database": "PostgreSQL 15 + PostGIS 3.3, jit off, max_parallel_workers_per_gather 0",
     }
-    out.write_text(json.dumps({"meta": meta, "runs": runs}, indent=2) + "\n")
+    document = {"meta": meta, "runs": runs, "latency_one_client": latency}
+    out.write_text(json.dumps(document, indent=2) + "\n")
     log(f"wrote {out.relative_to(ROOT)}")
     print(markdown_table(runs))
+    print()
+    print(latency_table(latency))
+
+
+def latency_table(latency: list[dict]) -> str:
+    """One client, one request at a time: p50 / p95 in ms."""
+    lines = [
+        "| dataset | z | tipg p50 / p95 ms | modugil cold p50 / p95 ms | modugil warm p50 / p95 ms |",
+        "|---|---|---:|---:|---:|",
+    ]
+    index = {(r["server"], r["dataset"]): r for r in latency}
+    for dataset in sorted({r["dataset"] for r in latency}):
+        cells = [
+            f"{index[(s, dataset)]['p50_ms']:.1f} / {index[(s, dataset)]['p95_ms']:.1f}"
+            for s in SERVERS
+        ]
+        lines.append(f"| {dataset} | {LATENCY_ZOOM} | {' | '.join(cells)} |")
+    return "\n".join(lines)
 
 
 def markdown_table(runs: list[dict]) -> str:

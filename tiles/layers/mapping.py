@@ -77,7 +77,7 @@ class AccessibilityFeatures(MapLayer):
     minzoom = 12
     color = "#b34700"
     simplify = True  # steps and ramps are lines
-    thin_points_below_zoom = 15
+    thin_points_below_zoom = 14
     attributes: ClassVar[dict[str, str]] = {
         "id": "Feature id (/api/mapping/features/{id}/)",
         "feature_type": "kerb, curb_ramp, steps, ramp, elevator, obstacle, ...",
