@@ -1,6 +1,6 @@
 """Vector tiles: modugil against tipg on the same PostGIS tables, z12 to z16, one command.
 
-    .venv/bin/python benchmarks/tiles/bench.py            # ~8 min; JSON to benchmarks/results/
+    .venv/bin/python benchmarks/tiles/bench.py            # ~20 min; JSON to benchmarks/results/
     .venv/bin/python benchmarks/tiles/bench.py --quick    # 3 s per run, for trying things out
 
 What it does (everything on loopback, bounded in time):
@@ -10,10 +10,12 @@ What it does (everything on loopback, bounded in time):
 3. modugil served as in production: gunicorn, 4 workers x 2 threads, DEBUG off; once with the tile
    cache off (every request builds its tile: "cold") and once with it on ("warm");
 4. for each dataset and zoom, a list of tiles that hold data (up to 300, fixed seed), requested
-   round-robin by ``wrk`` (8 connections, 1 thread) for ``--seconds``; tiles/s and p95.
+   round-robin by ``wrk`` (8 connections, 1 thread) for ``--seconds``; tiles/s, p95, and the CPU
+   that the server and the database spent per tile; then one client at a time at z14 (latency).
 
 Both servers get the same database settings (jit off, no parallel workers per query: each
-request is small and the machine has 2 cores) and the same attributes per tile (tipg's
+request is small and the machine has 2 cores; the table clustered on its spatial index) and the
+same attributes per tile (tipg's
 ``properties=``). Differences that remain are listed in benchmarks/README.md.
 """
 
