@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 ENV DEBIAN_FRONTEND=noninteractive PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      gdal-bin libgdal-dev libgeos-dev libproj-dev gettext nodejs npm postgresql-client \
+      gdal-bin libgeos-c1v5 libproj25 gettext nodejs npm postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . /app

@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mapping.models import AccessibilityFeature, DisabledParkingSpot, FeatureType, Place
+from mapping.models import AccessibilityFeature, DisabledParkingSpot, FeatureType, Place, Source
 
 
 class TeamRole(models.TextChoices):
@@ -89,8 +89,12 @@ class Campaign(models.Model):
         return self.name
 
     def contributions(self) -> dict[str, int]:
-        """Contributions inside the area during the campaign, by target type."""
+        """Volunteers' contributions inside the area during the campaign, by target type.
+
+        Imports (OSM, public data) landing in the window are not the team's work and do not count.
+        """
         window = {
+            "source": Source.SURVEY,
             "geom__intersects": self.area,
             "created_at__date__gte": self.starts_on,
             "created_at__date__lte": self.ends_on,

@@ -9,6 +9,7 @@ import django_filters
 from django.contrib.gis.geos import Polygon
 from django.contrib.gis.measure import D
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mapping.models import (
     AccessibilityFeature,
@@ -38,11 +39,15 @@ def near(queryset: QuerySet, near_value: str, radius_m: float, field: str = "geo
     try:
         lon, lat = (float(p) for p in near_value.split(","))
     except ValueError as e:
-        raise InvalidInput("Expected near=lon,lat.", fields={"near": ["Expected lon,lat."]}) from e
+        raise InvalidInput(
+            _("Expected near=lon,lat."), fields={"near": [_("Expected lon,lat.")]}
+        ) from e
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput("near is out of range.", fields={"near": ["Out of range; lon first."]})
+        raise InvalidInput(
+            _("near is out of range."), fields={"near": [_("Out of range; lon first.")]}
+        )
     if not 0 < radius_m <= MAX_RADIUS_M:
-        msg = f"Must be between 0 and {MAX_RADIUS_M} m."
+        msg = _("Must be between 0 and %(max)s m.") % {"max": MAX_RADIUS_M}
         raise InvalidInput(msg, fields={"radius_m": [msg]})
     dlat = radius_m / M_PER_DEG_LAT
     dlon = radius_m / (M_PER_DEG_LAT * max(math.cos(math.radians(lat)), 0.01))
@@ -73,7 +78,7 @@ class ObservationFilter(django_filters.FilterSet):
             radius_m = float(radius)
         except ValueError as e:
             raise InvalidInput(
-                "radius_m must be a number.", fields={"radius_m": ["Must be a number."]}
+                _("radius_m must be a number."), fields={"radius_m": [_("Must be a number.")]}
             ) from e
         return near(queryset, value, radius_m)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
@@ -51,8 +52,8 @@ def open_checked(upload: UploadedFile, field: str = "image") -> Image.Image:
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES / 1024 / 1024
         raise PayloadTooLarge(
-            f"File is larger than {limit_mb:.0f} MB.",
-            fields={field: [f"Larger than {limit_mb:.0f} MB."]},
+            _("File is larger than %(mb).0f MB.") % {"mb": limit_mb},
+            fields={field: [_("Larger than %(mb).0f MB.") % {"mb": limit_mb}]},
         )
     try:
         image = Image.open(upload)
@@ -61,17 +62,19 @@ def open_checked(upload: UploadedFile, field: str = "image") -> Image.Image:
         image = Image.open(upload)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as e:
         raise UnsupportedMedia(
-            "Not an image.", fields={field: ["Not a JPEG, PNG or WebP image."]}
+            _("Not an image."), fields={field: [_("Not a JPEG, PNG or WebP image.")]}
         ) from e
     if image.format not in ACCEPTED_FORMATS:
         raise UnsupportedMedia(
-            f"Unsupported image format {image.format}.", fields={field: ["Use JPEG, PNG or WebP."]}
+            _("Unsupported image format %(format)s.") % {"format": image.format},
+            fields={field: [_("Use JPEG, PNG or WebP.")]},
         )
     width, height = image.size
     if width * height > settings.MAX_IMAGE_PIXELS:
         raise PayloadTooLarge(
-            f"Image has {width}x{height} pixels, over the limit of {settings.MAX_IMAGE_PIXELS}.",
-            fields={field: ["Too many pixels."]},
+            _("Image has %(w)sx%(h)s pixels, over the limit of %(limit)s.")
+            % {"w": width, "h": height, "limit": settings.MAX_IMAGE_PIXELS},
+            fields={field: [_("Too many pixels.")]},
         )
     return image
 
@@ -90,7 +93,18 @@ def clean_jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def store_photo(target: Observation, upload: UploadedFile, user: User, caption: str = "") -> Photo:
+def store_photo(
+    target: Observation,
+    upload: UploadedFile,
+    user: User,
+    caption: str = "",
+    client_id: uuid.UUID | None = None,
+) -> Photo:
+    """Check, clean and store an upload; a known ``client_id`` returns the photo stored first."""
+    if client_id is not None:
+        existing = Photo.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing
     image = open_checked(upload)
     taken_at = exif_taken_at(image)
     photo = Photo(
@@ -99,6 +113,7 @@ def store_photo(target: Observation, upload: UploadedFile, user: User, caption: 
         key=uuid.uuid4(),
         taken_at=taken_at,
         caption=caption[:300],
+        client_id=client_id,
         uploaded_by=user,
     )
     data = clean_jpeg(image)

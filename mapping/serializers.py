@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -75,9 +76,9 @@ class ObservationSerializer(GeoFeatureModelSerializer):
     def validate_observed_at(self, value: Any) -> Any:
         now = timezone.now()
         if value > now + timedelta(minutes=10):
-            raise serializers.ValidationError("Observation time is in the future.")
+            raise serializers.ValidationError(_("Observation time is in the future."))
         if value.year < 1990:
-            raise serializers.ValidationError("Observation time is implausibly old.")
+            raise serializers.ValidationError(_("Observation time is implausibly old."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +100,7 @@ class ObservationSerializer(GeoFeatureModelSerializer):
 
     def validate_client_id(self, value: Any) -> Any:
         if self.instance is not None and value and value != self.instance.client_id:
-            raise serializers.ValidationError("client_id cannot change.")
+            raise serializers.ValidationError(_("client_id cannot change."))
         return value
 
 
@@ -138,7 +139,7 @@ class FeatureSerializer(ObservationSerializer):
 
     def validate_expires_at(self, value: Any) -> Any:
         if value is not None and value <= timezone.now():
-            raise serializers.ValidationError("Expiry must be in the future.")
+            raise serializers.ValidationError(_("Expiry must be in the future."))
         return value
 
 
@@ -227,7 +228,7 @@ class PlaceSerializer(ObservationSerializer):
 
     def validate_extra(self, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Must be a JSON object.")
+            raise serializers.ValidationError(_("Must be a JSON object."))
         return value
 
     @transaction.atomic
@@ -259,7 +260,7 @@ class VoteSerializer(serializers.ModelSerializer):
 
     def validate_corrected(self, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Must be an object of {field: value}.")
+            raise serializers.ValidationError(_("Must be an object of {field: value}."))
         return value
 
 
@@ -280,12 +281,29 @@ class PhotoSerializer(serializers.ModelSerializer):
             "url",
             "image",
             "caption",
+            "client_id",
             "taken_at",
             "width_px",
             "height_px",
             "uploaded_at",
         )
-        read_only_fields = ("id", "key", "url", "taken_at", "width_px", "height_px", "uploaded_at")
+        read_only_fields = (
+            "id",
+            "key",
+            "url",
+            "client_id",
+            "taken_at",
+            "width_px",
+            "height_px",
+            "uploaded_at",
+        )
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    """The form fields that come with an uploaded image (the file itself is checked in photos.py)."""
+
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    client_id = serializers.UUIDField(required=False, allow_null=True)
 
 
 class EditConflictSerializer(serializers.ModelSerializer):

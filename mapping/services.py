@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mapping.models import EditConflict, Observation, ReviewStatus, Vote, VoteValue
@@ -46,7 +47,7 @@ def expected_version(if_match: str | None, body_version: Any) -> tuple[int, bool
     if if_match:
         match = _ETAG.match(if_match.strip())
         if not match:
-            msg = 'If-Match must be the ETag you read, e.g. "v3".'
+            msg = _('If-Match must be the ETag you read, e.g. "v3".')
             raise InvalidInput(msg, fields={"If-Match": [msg]})
         return int(match.group(1)), True
     if body_version not in (None, ""):
@@ -54,9 +55,11 @@ def expected_version(if_match: str | None, body_version: Any) -> tuple[int, bool
             return int(body_version), False
         except (TypeError, ValueError) as e:
             raise InvalidInput(
-                "version must be an integer.", fields={"version": ["Must be an integer."]}
+                _("version must be an integer."), fields={"version": [_("Must be an integer.")]}
             ) from e
-    msg = "Send If-Match with the ETag you edited (or the version field) so edits never overwrite."
+    msg = _(
+        "Send If-Match with the ETag you edited (or the version field) so edits never overwrite."
+    )
     raise PreconditionRequired(msg, fields={"version": [msg]})
 
 
@@ -78,9 +81,9 @@ def _lock(model: type[ObsT], pk: int) -> ObsT:
     try:
         obj = model.all_objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
     except model.DoesNotExist as e:
-        raise NotFound("Not found.") from e
+        raise NotFound(_("Not found.")) from e
     if obj.deleted_at is not None:
-        raise NotFound("This contribution was deleted.")
+        raise NotFound(_("This contribution was deleted."))
     return obj  # type: ignore[no-any-return, return-value]
 
 
@@ -111,9 +114,12 @@ def versioned_write(
     conflict = _record_conflict(instance, user, stale[0], stale[1], attempted, method)
     error = StaleIfMatch if via_header else StaleVersion
     raise error(
-        f"Someone changed this since version {stale[0]}; it is now version {stale[1]}. "
-        "Your edit was kept, not applied: reload and merge.",
-        fields={"version": [f"Stale: current version is {stale[1]}."]},
+        _(
+            "Someone changed this since version %(base)s; it is now version %(current)s. "
+            "Your edit was kept, not applied: reload and merge."
+        )
+        % {"base": stale[0], "current": stale[1]},
+        fields={"version": [_("Stale: current version is %(current)s.") % {"current": stale[1]}]},
         current_version=stale[1],
         conflict_id=conflict.pk,
     )
@@ -142,15 +148,16 @@ def cast_vote(
 ) -> Vote:
     """Record or change ``user``'s vote on ``target`` and refresh its consensus."""
     if value not in VoteValue.values:
-        msg = f"Must be one of: {', '.join(VoteValue.values)}."
+        msg = _("Must be one of: %(values)s.") % {"values": ", ".join(VoteValue.values)}
         raise InvalidInput(msg, fields={"value": [msg]})
     if target.observer_id is not None and target.observer_id == user.pk:
         raise Forbidden(
-            "You cannot validate your own contribution.", fields={"value": ["Own contribution."]}
+            _("You cannot validate your own contribution."),
+            fields={"value": [_("Own contribution.")]},
         )
     content_type = ContentType.objects.get_for_model(type(target))
     with transaction.atomic():
-        vote, _ = Vote.objects.update_or_create(
+        vote, _created = Vote.objects.update_or_create(
             content_type=content_type,
             object_id=target.pk,
             user=user,
@@ -215,9 +222,9 @@ def refresh_consensus(target: Observation) -> None:
 def review(target: Observation, official: User, decision: str, reason: str = "") -> Observation:
     """An official's decision overrides the crowd's: validated (re-verified now) or rejected."""
     if not official.is_official:
-        raise Forbidden("Only officials review contributions.")
+        raise Forbidden(_("Only officials review contributions."))
     if decision not in (ReviewStatus.VALIDATED, ReviewStatus.REJECTED):
-        msg = "Must be validated or rejected."
+        msg = _("Must be validated or rejected.")
         raise InvalidInput(msg, fields={"decision": [msg]})
     target.status = decision
     if decision == ReviewStatus.VALIDATED:

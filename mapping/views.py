@@ -38,6 +38,7 @@ from mapping.serializers import (
     HistoryEventSerializer,
     ParkingSpotSerializer,
     PhotoSerializer,
+    PhotoUploadSerializer,
     PlaceSerializer,
     ReviewSerializer,
     VoteSerializer,
@@ -219,7 +220,19 @@ class ObservationViewSet(viewsets.ModelViewSet):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        photo = store_photo(obj, upload, request.user, request.data.get("caption", ""))  # type: ignore[arg-type]
+        meta = PhotoUploadSerializer(data=request.data)
+        meta.is_valid(raise_exception=True)
+        known = meta.validated_data.get("client_id")
+        replay = known is not None and Photo.objects.filter(client_id=known).exists()
+        photo = store_photo(
+            obj,
+            upload,
+            request.user,  # type: ignore[arg-type]
+            meta.validated_data.get("caption", ""),
+            client_id=known,
+        )
+        code = status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        return Response(PhotoSerializer(photo, context={"request": request}).data, status=code)
         return Response(
             PhotoSerializer(photo, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "importers",
     "routing",
     "tiles",
+    "volunteer",
+    "violations",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +70,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEMPLATES = [
     {
@@ -136,6 +139,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Tests and `runserver` find static files through the finders; `bin/modugil run` collects them.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MODUGIL_MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = envint("MODUGIL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -217,6 +223,75 @@ RESURVEY_DAYS = {
     "place": 2 * 365,
     "parking": 2 * 365,
 }
+
+# --- Violations: disabled-parking violation reports, sensors, enforcement records, hotspots ------
+# Plates are stored twice: an HMAC (matching, never reversible) and a Fernet token (officials only).
+VIOLATIONS_PLATE_HASH_KEY = env("MODUGIL_PLATE_HASH_KEY")
+# Comma-separated Fernet keys: the first encrypts, all decrypt (key rotation).
+VIOLATIONS_PLATE_ENCRYPTION_KEYS = [
+    k.strip() for k in env("MODUGIL_PLATE_ENCRYPTION_KEY").split(",") if k.strip()
+]
+if not VIOLATIONS_PLATE_HASH_KEY or not VIOLATIONS_PLATE_ENCRYPTION_KEYS:
+    if not DEBUG:
+        msg = (
+            "MODUGIL_PLATE_HASH_KEY and MODUGIL_PLATE_ENCRYPTION_KEY are required when "
+            "MODUGIL_DEBUG is not True (bin/modugil generates them under var/)"
+        )
+        raise ImproperlyConfigured(msg)
+    VIOLATIONS_PLATE_HASH_KEY = VIOLATIONS_PLATE_HASH_KEY or "insecure-development-plate-hash-key"
+    VIOLATIONS_PLATE_ENCRYPTION_KEYS = VIOLATIONS_PLATE_ENCRYPTION_KEYS or [
+        "ZGV2ZWxvcG1lbnQtb25seS1wbGF0ZS1rZXktMzJieXQ="  # development only, never in production
+    ]
+# Evidence photos live outside MEDIA_ROOT: no URL reaches them except the officials' views.
+VIOLATIONS_PRIVATE_ROOT = Path(
+    env("MODUGIL_VIOLATIONS_PRIVATE_ROOT", str(VAR_DIR / "private" / "violations"))
+)
+VIOLATIONS_SPOT_RADIUS_M = envint("MODUGIL_VIOLATIONS_SPOT_RADIUS_M", 30)
+VIOLATIONS_DUPLICATE_WINDOW_MIN = envint("MODUGIL_VIOLATIONS_DUPLICATE_WINDOW_MIN", 60)
+VIOLATIONS_DUPLICATE_RADIUS_M = envint("MODUGIL_VIOLATIONS_DUPLICATE_RADIUS_M", 15)
+# 안전신문고's evidence rule: at least two photos taken at least one minute apart.
+VIOLATIONS_MIN_PHOTOS = envint("MODUGIL_VIOLATIONS_MIN_PHOTOS", 2)
+VIOLATIONS_MAX_PHOTOS = envint("MODUGIL_VIOLATIONS_MAX_PHOTOS", 6)
+VIOLATIONS_MIN_PHOTO_GAP_S = envint("MODUGIL_VIOLATIONS_MIN_PHOTO_GAP_S", 60)
+VIOLATIONS_MAX_REPORT_AGE_DAYS = envint("MODUGIL_VIOLATIONS_MAX_REPORT_AGE_DAYS", 30)
+VIOLATIONS_SENSOR_MAX_CLOCK_SKEW_S = envint("MODUGIL_VIOLATIONS_SENSOR_MAX_CLOCK_SKEW_S", 300)
+# Anonymous hexagon layers: never finer than this H3 resolution, never cells with fewer cases.
+VIOLATIONS_PUBLIC_MAX_H3_RES = envint("MODUGIL_VIOLATIONS_PUBLIC_MAX_H3_RES", 9)
+VIOLATIONS_PUBLIC_MIN_COUNT = envint("MODUGIL_VIOLATIONS_PUBLIC_MIN_COUNT", 3)
+VIOLATIONS_OPEN311_JURISDICTION = env("MODUGIL_OPEN311_JURISDICTION", "modugil.local")
+VIOLATIONS_OPEN311_AGENCY = env("MODUGIL_OPEN311_AGENCY", "장애인전용주차구역 단속 담당")
+# Geocoders put un-geocodable addresses at a city centre: enforcement rows there are flagged,
+# not mapped. "lon,lat;lon,lat" (default: Cheonan's fallback point in the 2023 enforcement file).
+try:
+    VIOLATIONS_GEOCODE_FALLBACK_POINTS = [
+        (float(pair.split(",")[0]), float(pair.split(",")[1]))
+        for pair in env("MODUGIL_VIOLATIONS_GEOCODE_FALLBACK", "127.1139120,36.8150679").split(";")
+        if pair.strip()
+    ]
+except (ValueError, IndexError) as e:
+    msg = "MODUGIL_VIOLATIONS_GEOCODE_FALLBACK must be lon,lat pairs separated by ';'"
+    raise ImproperlyConfigured(msg) from e
+# --- Routing graph --------------------------------------------------------------------------------
+# Built graphs (arrays, memory-mapped by the engine); one sub-directory per area name.
+ROUTING_GRAPH_DIR = Path(env("MODUGIL_ROUTING_GRAPH_DIR", str(VAR_DIR / "graphs")))
+# A verified point feature snaps to a graph node within this distance, else to an edge within
+# the edge tolerance; farther away it is left out of the overlay (and listed in the QA report).
+ROUTING_SNAP_NODE_M = envfloats("MODUGIL_ROUTING_SNAP_NODE_M", (3.0,), 1)[0]
+ROUTING_SNAP_EDGE_M = envfloats("MODUGIL_ROUTING_SNAP_EDGE_M", (10.0,), 1)[0]
+# OSM ways not edited for this long count as stale in the data-quality report.
+ROUTING_STALE_OSM_DAYS = envint("MODUGIL_ROUTING_STALE_OSM_DAYS", 5 * 365)
+
+# --- Volunteer app for phones (/app/) --------------------------------------------------------------
+VOLUNTEER_QUEST_RADIUS_M = envint("MODUGIL_VOLUNTEER_QUEST_RADIUS_M", 500)  # default "near me"
+VOLUNTEER_QUEST_LIMIT = envint("MODUGIL_VOLUNTEER_QUEST_LIMIT", 60)  # quests per request
+VOLUNTEER_PHOTO_MAX_SIDE_PX = envint(
+    "MODUGIL_VOLUNTEER_PHOTO_MAX_SIDE_PX", 1600
+)  # resized on the phone
+VOLUNTEER_PROGRESS_POLL_S = envint(
+    "MODUGIL_VOLUNTEER_PROGRESS_POLL_S", 15
+)  # live campaign progress
+VOLUNTEER_LEADERBOARD_DAYS = envint("MODUGIL_VOLUNTEER_LEADERBOARD_DAYS", 30)
+VOLUNTEER_MAP_CENTER = envfloats("MODUGIL_VOLUNTEER_MAP_CENTER", (126.9245, 37.5265), 2)  # lon, lat
 
 # GDAL 3.6 (Debian 12) cannot block file access from spatial references; we only accept GeoJSON and
 # WKB with SRID numbers, never user-supplied SRS definitions.

@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -18,7 +19,10 @@ urlpatterns = [
     path("api/mapping/", include("mapping.urls")),
     path("api/community/", include("community.urls")),
     path("tiles/", include("tiles.urls")),
+    path("api/routing/", include("routing.urls")),
+    path("", include("violations.urls")),  # /api/violations/... and /violations/... pages
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("volunteer.urls")),
     path("", include("mapping.page_urls")),
 ]

@@ -154,3 +154,243 @@ def crossing_kind(tags: dict[str, str]) -> str | None:
     if tags.get("crossing:markings") not in (None, "no"):
         return "marked"
     return None
+
+
+# --- Pedestrian network (routing graph) -----------------------------------------------------------
+# Kerb class synonyms seen in the wild (kerb=* and the American curb=*), normalised to the OSM
+# kerb vocabulary. ``yes`` stays ``yes``: a kerb exists, of unknown kind and height.
+KERB_SYNONYMS = {
+    "raised": "raised",
+    "regular": "raised",
+    "normal": "raised",
+    "lowered": "lowered",
+    "dropped": "lowered",
+    "sloped": "lowered",
+    "flush": "flush",
+    "at_grade": "flush",
+    "rolled": "rolled",
+    "no": "no",
+    "none": "no",
+    "yes": "yes",
+}
+
+# highway=* values whose ways pedestrians walk along (their own path or the road's sidewalks).
+FOOTPATH_HIGHWAYS = {"footway", "pedestrian", "living_street", "steps", "path", "corridor", "track"}
+ROAD_HIGHWAYS = {
+    "service",
+    "residential",
+    "unclassified",
+    "road",
+    "tertiary",
+    "tertiary_link",
+    "secondary",
+    "secondary_link",
+    "primary",
+    "primary_link",
+    "trunk",
+    "trunk_link",
+}
+FOOT_ALLOWED = {"yes", "designated", "permissive", "official", "destination"}
+FOOT_DENIED = {"no", "private", "use_sidepath", "discouraged"}
+ACCESS_DENIED = {"no", "private", "military"}
+# Point barriers other than kerbs, in the order of the graph vocabulary.
+BARRIER_VALUES = (
+    "bollard",
+    "gate",
+    "lift_gate",
+    "swing_gate",
+    "kissing_gate",
+    "stile",
+    "turnstile",
+    "full-height_turnstile",
+    "cycle_barrier",
+    "block",
+    "chain",
+    "entrance",
+)
+
+
+def kerb_kind(tags: dict[str, str]) -> str | None:
+    """Kerb class from kerb=*, curb=*, sloped_curb=* with synonyms (curb=sloped -> lowered).
+
+    ``barrier=kerb`` without a class gives ``yes`` (a kerb of unknown kind); no kerb tag gives None.
+    """
+    value = tags.get("kerb") or tags.get("curb")
+    if value and ";" in value:  # e.g. "flush;lowered": assume the higher kerb (conservative)
+        kinds = [KERB_SYNONYMS[v.strip()] for v in value.split(";") if v.strip() in KERB_SYNONYMS]
+        known = [k for k in kinds if KERB_HEIGHT_CM.get(k) is not None]
+        if known:
+            return max(known, key=lambda k: KERB_HEIGHT_CM[k] or 0.0)
+        value = kinds[0] if kinds else None
+    if value in KERB_SYNONYMS:
+        return KERB_SYNONYMS[value]
+    sloped = tags.get("sloped_curb") or tags.get("sloped_kerb")
+    if sloped in SLOPED_CURB_TO_KERB:
+        return SLOPED_CURB_TO_KERB[sloped]
+    if tags.get("barrier") == "kerb" or tags.get("kerb:height") or tags.get("curb:height"):
+        return "yes"
+    return None
+
+
+def kerb_height_for_kind(tags: dict[str, str]) -> float | None:
+    """Kerb height in cm: explicit kerb:height, else the class table; ``yes`` stays unknown."""
+    kind = kerb_kind(tags)
+    explicit = parse_kerb_height_cm(tags.get("kerb:height") or tags.get("curb:height"))
+    if explicit is not None:
+        return explicit
+    return KERB_HEIGHT_CM.get(kind) if kind and kind != "yes" else None
+
+
+def foot_exclusion(tags: dict[str, str]) -> str | None:
+    """Why pedestrians may not use this way (``foot_no``, ``access_private``...), or None."""
+    foot = tags.get("foot")
+    if foot in FOOT_DENIED:
+        return f"foot_{foot}"
+    if foot in FOOT_ALLOWED:
+        return None
+    access = tags.get("access")
+    if access in ACCESS_DENIED:
+        return f"access_{access}"
+    return None
+
+
+def pedestrian_way_kind(tags: dict[str, str]) -> str | None:
+    """The kind of walkable way (sidewalk, crossing, steps, escalator, residential...) or None.
+
+    Cycleways count only where foot is explicitly allowed; trunk roads only with a sidewalk or
+    foot permission; motorways, construction and proposed ways never. Access rules are
+    checked separately by :func:`foot_exclusion`.
+    """
+    highway = tags.get("highway")
+    if not highway or (tags.get("area") == "yes" and highway not in ("pedestrian", "footway")):
+        return None
+    if highway == "footway":
+        footway = tags.get("footway")
+        return footway if footway in ("sidewalk", "crossing", "traffic_island") else "footway"
+    if highway == "steps":
+        return "escalator" if tags.get("conveying") not in (None, "no") else "steps"
+    if highway in ("elevator", "platform"):
+        return highway
+    if highway in FOOTPATH_HIGHWAYS:
+        return highway
+    if highway in ("cycleway", "bridleway"):
+        return highway if tags.get("foot") in FOOT_ALLOWED else None
+    if highway in ROAD_HIGHWAYS:
+        base = highway.removesuffix("_link")
+        base = "unclassified" if base == "road" else base
+        if base == "trunk" and tags.get("foot") not in FOOT_ALLOWED and not has_sidewalk(tags):
+            return None
+        return base
+    return None
+
+
+def sidewalk_value(tags: dict[str, str]) -> str | None:
+    """sidewalk=* and sidewalk:left/right/both=* normalised to no/left/right/both/separate."""
+    value = tags.get("sidewalk") or tags.get("sidewalk:both")
+    if value in ("both", "left", "right", "separate", "no"):
+        return value
+    if value in ("none", "false"):
+        return "no"
+    if value == "yes":
+        return "both"
+    left, right = tags.get("sidewalk:left"), tags.get("sidewalk:right")
+    sides = {"left": left, "right": right}
+    present = [side for side, v in sides.items() if v == "yes"]
+    if len(present) == 2:
+        return "both"
+    if present:
+        return present[0]
+    if "separate" in (left, right):
+        return "separate"
+    if left == "no" and right == "no":
+        return "no"
+    return None
+
+
+def has_sidewalk(tags: dict[str, str]) -> bool:
+    return sidewalk_value(tags) in ("both", "left", "right", "separate")
+
+
+def sidewalk_tag(tags: dict[str, str], key: str) -> str | None:
+    """A sidewalk property of a road (``sidewalk:both:surface``, ``sidewalk:surface``...)."""
+    for prefix in ("sidewalk:both:", "sidewalk:", "sidewalk:left:", "sidewalk:right:"):
+        value = tags.get(prefix + key)
+        if value:
+            return value
+    return None
+
+
+def foot_oneway(tags: dict[str, str]) -> int:
+    """+1 walkable only along the way, -1 only against it, 0 both directions.
+
+    ``oneway=yes`` binds pedestrians only on footpaths; escalators follow ``conveying``.
+    """
+    if tags.get("highway") == "steps" and tags.get("conveying") in ("forward", "backward"):
+        return 1 if tags["conveying"] == "forward" else -1
+    value = tags.get("oneway:foot")
+    if value is None and tags.get("highway") in FOOTPATH_HIGHWAYS | {"steps"}:
+        value = tags.get("oneway")
+    if value in ("yes", "true", "1"):
+        return 1
+    if value == "-1":
+        return -1
+    return 0
+
+
+def structure_flags(tags: dict[str, str]) -> int:
+    """Bit set: 1 bridge, 2 tunnel, 4 covered, 8 indoor (DEM grades are meaningless there)."""
+    flags = 0
+    if tags.get("bridge") not in (None, "no"):
+        flags |= 1
+    if tags.get("tunnel") not in (None, "no"):
+        flags |= 2
+    if tags.get("covered") not in (None, "no"):
+        flags |= 4
+    if tags.get("indoor") not in (None, "no") or tags.get("highway") == "corridor":
+        flags |= 8
+    return flags
+
+
+def wheelchair_value(value: str | None) -> str | None:
+    """wheelchair=* -> yes / limited / no (designated counts as yes); anything else unknown."""
+    if value in ("yes", "designated"):
+        return "yes"
+    if value in ("limited", "no"):
+        return value
+    return None
+
+
+def barrier_value(tags: dict[str, str]) -> str | None:
+    """A point barrier other than a kerb (bollard, gate, stile...) or None."""
+    value = tags.get("barrier")
+    if value is None or value == "kerb":
+        return None
+    return value if value in BARRIER_VALUES else "other"
+
+
+# surface=* values outside our vocabulary, mapped to the nearest ranked value.
+SURFACE_SYNONYMS = {
+    "unhewn_cobblestone": "cobblestone",
+    "cobblestone:flattened": "sett",
+    "stone": "sett",
+    "bricks": "paving_stones",
+    "brick": "paving_stones",
+    "earth": "dirt",
+    "clay": "dirt",
+    "pebblestone": "gravel",
+    "rock": "ground",
+    "woodchips": "ground",
+    "artificial_turf": "grass",
+    "tartan": "paved",
+    "rubber": "paved",
+    "metal_grid": "metal",
+}
+
+
+def surface_value(value: str | None, vocabulary: set[str]) -> str | None:
+    """A surface in ``vocabulary`` (synonyms mapped), or None when missing or unrecognised."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    value = SURFACE_SYNONYMS.get(value, value)
+    return value if value in vocabulary else None

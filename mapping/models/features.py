@@ -156,9 +156,9 @@ class AccessibilityFeature(Observation):
 
     def cross_field_errors(self) -> dict[str, list[str]]:
         if self.is_temporary and not self.expires_at:
-            return {"expires_at": ["A temporary obstacle needs an expiry time."]}
+            return {"expires_at": [str(_("A temporary obstacle needs an expiry time."))]}
         if not self.is_temporary and self.expires_at:
-            return {"is_temporary": ["Only temporary features expire."]}
+            return {"is_temporary": [str(_("Only temporary features expire."))]}
         if self.kerb == "flush" and (self.kerb_height_cm or 0) > 1:
-            return {"kerb_height_cm": ["A flush kerb is at most 1 cm high."]}
+            return {"kerb_height_cm": [str(_("A flush kerb is at most 1 cm high."))]}
         return {}

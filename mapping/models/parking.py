@@ -92,6 +92,9 @@ class DisabledParkingSpot(Observation):
         disabled, total = self.disabled_spaces, self.total_spaces
         if disabled is not None and total is not None and disabled > total:
             return {
-                "disabled_spaces": [f"{disabled} disabled spaces but only {total} spaces in total."]
+                "disabled_spaces": [
+                    str(_("%(disabled)s disabled spaces but only %(total)s spaces in total."))
+                    % {"disabled": disabled, "total": total}
+                ]
             }
         return {}

@@ -63,6 +63,8 @@ class Photo(models.Model):
     height_px = models.PositiveIntegerField(default=0)
     taken_at = models.DateTimeField(_("taken at (from EXIF)"), null=True, blank=True)
     caption = models.CharField(max_length=300, blank=True)
+    # A client-generated id makes a replayed upload (lost answer, offline queue) harmless.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from importers.base import run_import
 from importers.demo import load_demo
@@ -101,7 +102,8 @@ def test_bad_rows_are_reported_per_row_and_strict_mode_writes_nothing(tmp_path: 
     path.write_bytes((header + "\n".join(rows) + "\n").encode("cp949"))
     strict = run_import(get_source("cheonan_parking"), path, commit=True, strict=True)
     assert not strict.committed and DisabledParkingSpot.objects.count() == 0
-    report = run_import(get_source("cheonan_parking"), path, commit=True)
+    with translation.override("en"):
+        report = run_import(get_source("cheonan_parking"), path, commit=True)
     by_row = {o.row: o for o in report.outcomes}
     assert by_row[2].action == "created"
     assert "swapped" in str(by_row[3].errors["geom"])

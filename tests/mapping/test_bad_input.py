@@ -144,3 +144,15 @@ def test_non_image_and_oversize_uploads_are_refused(minji, client_for, settings)
         "image": ["This field is required."]
     }
     assert Photo.objects.count() == 0
+
+
+def test_errors_speak_korean_by_default(minji) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()  # no Accept-Language: Korean first
+    client.force_authenticate(minji)
+    r = client.post(
+        FEATURES, {"feature_type": "kerb", "geom": geojson_point(37.5265, 126.9245)}, format="json"
+    )
+    assert r.status_code == 400
+    assert "좌표가 뒤바뀐 것 같습니다" in r.json()["errors"]["geom"][0]

@@ -50,3 +50,25 @@ def test_upload_strips_exif_but_orientation_and_records_capture_time(
     assert MAKE not in exif and not exif.get_ifd(GPS_IFD) and not exif.get_ifd(EXIF_IFD)
     listed = client_for(None).get(f"/api/mapping/features/{feature.pk}/photos/").json()
     assert [p["key"] for p in listed] == [body["key"]]
+
+
+def test_a_replayed_upload_with_the_same_client_id_is_stored_once(
+    minji, client_for, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    feature = make_feature(observer=minji)
+    url = f"/api/mapping/features/{feature.pk}/photos/"
+    client_id = "8d3a0f52-1f7e-4a4e-9b55-0c1d2e3f4a5b"
+    first = client_for(minji).post(
+        url, {"image": photo_with_exif(), "client_id": client_id}, format="multipart"
+    )
+    again = client_for(minji).post(
+        url, {"image": photo_with_exif(), "client_id": client_id}, format="multipart"
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["key"] == again.json()["key"]
+    assert len(client_for(None).get(url).json()) == 1
+    bad = client_for(minji).post(
+        url, {"image": photo_with_exif(), "client_id": "not-a-uuid"}, format="multipart"
+    )
+    assert bad.status_code == 400 and "client_id" in bad.json()["errors"]

@@ -1,0 +1,1 @@
+"""How violation records arrive: citizens (form, API, Open311), IoT sensors, enforcement files."""
