@@ -197,7 +197,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
         "BACKEND": env(
-            "MODUGIL_TILES_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            "MODUGIL_TILES_CACHE_BACKEND", "tiles.cache.TileFileCache"
         ),
         "LOCATION": env("MODUGIL_TILES_CACHE_LOCATION", str(VAR_DIR / "cache" / "tiles")),
         "TIMEOUT": None,

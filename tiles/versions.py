@@ -91,8 +91,33 @@ def _version_query(layer: MapLayer) -> tuple[str, tuple[Any, ...]]:
     return sql, params
 
 
+_TRIGGER_EXISTS_SQL = (
+    "SELECT count(*) FROM pg_trigger WHERE tgname = %s AND tgrelid = ANY(%s::regclass[])"
+)
+_checked: set[MapLayer] = set()
+
+
+def _ensure_triggers(layer: MapLayer) -> None:
+    """Once per process and layer: a layer registered after the last ``migrate`` gets its
+    triggers now, rather than a version that never moves (stale tiles forever)."""
+    if layer in _checked:
+        return
+    tables = layer_tables(layer)
+    with connection.cursor() as cursor:
+        cursor.execute(_TRIGGER_EXISTS_SQL, [TRIGGER_FUNCTION, tables])
+        installed = cursor.fetchone()[0]
+    if installed < len(tables):
+        try:
+            install_triggers(tables=tables)
+        except DatabaseError:
+            log.error("version triggers missing on %s; run manage.py migrate", tables)
+            return
+    _checked.add(layer)
+
+
 def layer_version(layer: MapLayer) -> str:
     """The layer's current version token (one small query)."""
+    _ensure_triggers(layer)
     sql, params = _version_query(layer)
     connection.ensure_connection()
     # A prepared statement (server-side binding): this runs on every tile request, and planning
@@ -126,9 +151,11 @@ def fold_changes(tables: list[str]) -> None:
         log.warning("could not fold tile version counters for %s", tables, exc_info=True)
 
 
-def install_triggers(using: str = "default") -> list[str]:
-    """Attach the change-counting trigger to every registered layer's tables; returns them."""
-    tables = sorted({t for layer in all_layers() for t in layer_tables(layer)})
+def install_triggers(using: str = "default", tables: list[str] | None = None) -> list[str]:
+    """Attach the change-counting trigger to the given tables (default: every registered
+    layer's tables); returns the tables that exist and now have it."""
+    if tables is None:
+        tables = sorted({t for layer in all_layers() for t in layer_tables(layer)})
     conn = connections[using]
     existing = set(conn.introspection.table_names())
     installed = [t for t in tables if t in existing]

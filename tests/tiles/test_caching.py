@@ -101,3 +101,17 @@ def test_a_repeated_request_is_served_from_the_tile_cache(anon, monkeypatch) -> 
     make_feature(kerb="flush", kerb_height_cm=0)  # a new version misses the cache
     anon.get(tile_url("features"))
     assert len(builds) == 1
+
+
+def test_the_default_tile_cache_culls_only_now_and_then(tmp_path, monkeypatch) -> None:
+    from tiles import cache as tile_cache
+
+    cache = tile_cache.TileFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 3}})
+    monkeypatch.setattr(tile_cache.random, "randrange", lambda n: 1)  # not this write
+    for i in range(10):
+        cache.set(f"tile-{i}", b"\x1a\x02" * i)
+    assert len(list(tmp_path.iterdir())) == 10  # no directory scan on these writes
+    monkeypatch.setattr(tile_cache.random, "randrange", lambda n: 0)  # the occasional write
+    cache.set("tile-10", b"\x1a")
+    assert len(list(tmp_path.iterdir())) < 10
+    assert cache.get("tile-10") == b"\x1a"

@@ -62,3 +62,13 @@ def test_a_layer_version_ignores_other_tables() -> None:
     version = layer_version(places)
     make_feature()
     assert layer_version(places) == version
+
+
+def test_a_missing_trigger_is_installed_before_the_version_is_trusted(monkeypatch) -> None:
+    monkeypatch.setattr(versions, "_checked", set())
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER tiles_count_changes ON {TABLE}")
+    layer = get_layer("features")
+    before = layer_version(layer)
+    make_feature()
+    assert layer_version(layer) != before
