@@ -196,9 +196,7 @@ OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
-        "BACKEND": env(
-            "MODUGIL_TILES_CACHE_BACKEND", "tiles.cache.TileFileCache"
-        ),
+        "BACKEND": env("MODUGIL_TILES_CACHE_BACKEND", "tiles.cache.TileFileCache"),
         "LOCATION": env("MODUGIL_TILES_CACHE_LOCATION", str(VAR_DIR / "cache" / "tiles")),
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": envint("MODUGIL_TILES_CACHE_ENTRIES", 20000)},
