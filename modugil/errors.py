@@ -34,6 +34,10 @@ class InvalidInput(ModugilError):
     code = "invalid"
 
 
+class NotAuthenticated(ModugilError):
+    code = "not_authenticated"
+
+
 class NotFound(ModugilError):
     code = "not_found"
 
@@ -72,6 +76,7 @@ class ServiceUnavailable(ModugilError):
 
 STATUS_BY_ERROR: dict[type[ModugilError], int] = {
     InvalidInput: 400,
+    NotAuthenticated: 401,
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/mapping/", include("mapping.urls")),
     path("api/community/", include("community.urls")),
+    path("tiles/", include("tiles.urls")),
     path("api/routing/", include("routing.urls")),
     path("", include("violations.urls")),  # /api/violations/... and /violations/... pages
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.

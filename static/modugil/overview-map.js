@@ -1,40 +1,62 @@
-// Overview map: modugil's own layers from the GeoJSON API; a raster basemap only when configured.
+// Overview map: modugil's vector tiles (/tiles/style.json), places coloured for the chosen profile.
 (function () {
   "use strict";
   const el = document.getElementById("map");
   if (!el || !window.maplibregl) return;
-  const basemap = el.dataset.basemap;
-  const sources = {};
-  const layers = [{ id: "bg", type: "background", paint: { "background-color": "#eef1f4" } }];
-  if (basemap) {
-    sources.basemap = { type: "raster", tiles: [basemap], tileSize: 256, attribution: el.dataset.attribution };
-    layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
+  const select = document.getElementById("profile-select");
+  const styleUrl = function () {
+    return el.dataset.style + (select ? "?profile=" + encodeURIComponent(select.value) : "");
+  };
   const map = new maplibregl.Map({
     container: el,
-    style: { version: 8, sources: sources, layers: layers },
-    center: [126.93, 37.53],
-    zoom: 13,
-    attributionControl: { customAttribution: el.dataset.attribution },
+    style: styleUrl(),
+    attributionControl: { compact: false },
   });
   map.addControl(new maplibregl.NavigationControl());
-  const api = {
-    places: ["/api/mapping/places/?page_size=1000", "#0b5cad"],
-    features: ["/api/mapping/features/?page_size=1000", "#b34700"],
-    parking: ["/api/mapping/parking-spots/?page_size=1000", "#1a7f37"],
-  };
-  map.on("load", function () {
-    Object.entries(api).forEach(function ([name, [url, color]]) {
-      fetch(url, { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          map.addSource(name, { type: "geojson", data: { type: "FeatureCollection", features: data.features || [] } });
-          map.addLayer({ id: name, type: "circle", source: name,
-            filter: ["==", ["geometry-type"], "Point"],
-            paint: { "circle-radius": 5, "circle-color": color, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
-          map.addLayer({ id: name + "-lines", type: "line", source: name,
-            filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": color, "line-width": 3 } });
-        });
+  if (select) {
+    select.addEventListener("change", function () { map.setStyle(styleUrl()); });
+  }
+  const TITLE_KEYS = ["name", "lot_name", "feature_type"];
+  const HIDDEN = new Set(TITLE_KEYS);
+
+  function ownFeatures(point) {
+    return map.queryRenderedFeatures(point).filter(function (f) {
+      return f.layer.type !== "background" && f.layer.type !== "raster";
     });
+  }
+
+  function popupContent(feature) {
+    const props = feature.properties;
+    const box = document.createElement("div");
+    const title = document.createElement("strong");
+    const key = TITLE_KEYS.find(function (k) { return props[k] !== undefined; });
+    title.textContent = key ? props[key] : feature.sourceLayer;
+    box.appendChild(title);
+    const list = document.createElement("dl");
+    Object.keys(props).forEach(function (name) {
+      if (HIDDEN.has(name)) return;
+      const dt = document.createElement("dt");
+      const dd = document.createElement("dd");
+      dt.textContent = name;
+      dd.textContent = String(props[name]);
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  map.on("click", function (e) {
+    const hits = ownFeatures(e.point);
+    if (!hits.length) return;
+    new maplibregl.Popup({ maxWidth: "320px" })
+      .setLngLat(e.lngLat)
+      .setDOMContent(popupContent(hits[0]))
+      .addTo(map);
   });
+  map.on("mousemove", function (e) {
+    map.getCanvas().style.cursor = ownFeatures(e.point).length ? "pointer" : "";
+  });
+  el.dataset.ready = "loading";
+  map.on("idle", function () { el.dataset.ready = "idle"; });
 })();

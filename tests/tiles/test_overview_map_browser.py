@@ -1,0 +1,66 @@
+"""The overview page draws modugil's vector tiles in Debian's chromium (MapLibre from npm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import YEOUIDO, make_place
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--enable-unsafe-swiftshader",
+]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser.new_page(viewport={"width": 1000, "height": 800})
+        browser.close()
+
+
+@pytest.fixture
+def stepped_place(transactional_db):
+    # Created before the browser starts: Playwright's event loop makes the ORM refuse to run.
+    return make_place(entrances=[{"has_steps": True, "step_count": 3, "step_height_cm": 15}])
+
+
+def test_home_map_loads_vector_tiles_and_recolours_for_a_profile(
+    stepped_place, live_server, page
+) -> None:
+    assert (Path(settings.VENDOR_DIR) / "maplibre-gl" / "maplibre-gl.js").exists()
+    tile_responses: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: tile_responses.append((r.url, r.status)) if "/tiles/" in r.url else None,
+    )
+    page.goto(f"{live_server.url}/")
+    page.wait_for_function(
+        "document.getElementById('map').dataset.ready === 'idle'", timeout=30_000
+    )
+    places = [(url, status) for url, status in tile_responses if "/tiles/places/" in url]
+    assert any(status == 200 for _, status in places), tile_responses
+    assert any(url.endswith("style.json?profile=manual_wheelchair") for url, _ in tile_responses)
+    assert "OpenStreetMap" in page.inner_text(".maplibregl-ctrl-attrib")
+    tile_responses.clear()
+    page.select_option("#profile-select", "walker_cane")
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "document.getElementById('map').dataset.ready === 'idle'", timeout=30_000
+    )
+    assert any("profile=walker_cane" in url for url, _ in tile_responses), tile_responses
+    assert YEOUIDO  # the map's first view (settings.TILES_MAP_CENTER) shows the demo point
