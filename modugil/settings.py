@@ -63,6 +63,10 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
 ]
 
+# History context (user, URL) is only needed for writes; leaving GET out keeps public reads from
+# touching the session, so tiles and GeoJSON stay shareable by caches (no Vary: Cookie).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "modugil.urls"
 WSGI_APPLICATION = "modugil.wsgi.application"
 ASGI_APPLICATION = "modugil.asgi.application"
