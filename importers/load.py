@@ -1,0 +1,195 @@
+"""Set-based upserts keyed by (source_dataset, source_ref): COPY into a staging table, then SQL.
+
+One batch of records of one model, one dataset and one set of mapped fields is written with:
+
+1. ``COPY`` into a temporary staging table shaped like the target table;
+2. ``UPDATE ... FROM staging`` of live rows whose mapped fields or geometry differ (the version
+   is bumped, so a client holding the old version gets 409/412, like any other edit);
+3. ``INSERT ... SELECT`` of keys the table has never seen. A soft-deleted row counts as seen:
+   an import never resurrects something deleted on purpose.
+
+Everything else is unchanged. Database triggers (django-pghistory) record every insert and
+update, as for any other write. Children (a place's entrances) are replaced only when they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.gis.db.models import GeometryField
+from django.db import connection, models
+
+from importers.records import CREATED, UNCHANGED, UPDATED, Record
+
+BATCH_SIZE = 5000
+# Written by the loader itself, never compared: they change on every write.
+BOOKKEEPING = ("version", "created_at", "updated_at", "resurvey_due_at")
+
+Action = dict[tuple[str, str, str], str]
+
+
+def _columns(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _db_value(field: models.Field, value: Any) -> Any:
+    if isinstance(field, GeometryField):
+        return None if value is None else value.hexewkb.decode()
+    return field.get_db_prep_save(value, connection)
+
+
+def _prepared_row(
+    record: Record, dataset: str, now: datetime, fields: Sequence[models.Field]
+) -> list[Any]:
+    obj: Any = record.instance
+    obj.geom = record.geom
+    obj.source_dataset = dataset
+    obj.source_ref = record.key
+    obj.created_at = obj.updated_at = now
+    obj.prepare_for_save()
+    return [_db_value(f, getattr(obj, f.attname)) for f in fields]
+
+
+def _staging(cursor: Any, table: str, fields: Sequence[models.Field]) -> str:
+    stage = f"_import_stage_{table}"
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    cursor.execute(
+        f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
+        f'SELECT {columns} FROM "{table}" WITH NO DATA'
+    )
+    cursor.execute(f'TRUNCATE "{stage}"')
+    return stage
+
+
+def _copy(
+    cursor: Any, stage: str, fields: Sequence[models.Field], rows: Iterable[list[Any]]
+) -> None:
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with cursor.cursor.copy(f'COPY "{stage}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _update(cursor: Any, table: str, stage: str, compared: Sequence[models.Field]) -> set[str]:
+    assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in compared)
+    differs = " OR ".join(f't."{f.column}" IS DISTINCT FROM s."{f.column}"' for f in compared)
+    cursor.execute(
+        f'UPDATE "{table}" t SET {assignments}, version = t.version + 1, '  # noqa: S608
+        "updated_at = s.updated_at, "
+        "resurvey_due_at = CASE WHEN t.last_verified_at IS NULL "
+        "THEN s.resurvey_due_at ELSE t.resurvey_due_at END "
+        f'FROM "{stage}" s WHERE t.source_dataset = s.source_dataset '
+        "AND t.source_ref = s.source_ref AND t.deleted_at IS NULL "
+        f"AND ({differs}) RETURNING t.source_ref"
+    )
+    return {ref for (ref,) in cursor.fetchall()}
+
+
+def _insert(cursor: Any, table: str, stage: str, fields: Sequence[models.Field]) -> set[str]:
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    cursor.execute(
+        f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{stage}" s '  # noqa: S608
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE t.source_dataset = s.source_dataset '
+        "AND t.source_ref = s.source_ref) RETURNING source_ref"
+    )
+    return {ref for (ref,) in cursor.fetchall()}
+
+
+def _load_group(records: list[Record], dataset: str, now: datetime) -> dict[str, str]:
+    """Upsert records sharing model, dataset and mapped fields; return {key: action}."""
+    model = records[0].model
+    table = model._meta.db_table
+    fields = _columns(model)
+    mapped = set(records[0].values) | {"geom"}
+    compared = [f for f in fields if f.name in mapped and f.name not in BOOKKEEPING]
+    with connection.cursor() as cursor:
+        stage = _staging(cursor, table, fields)
+        _copy(cursor, stage, fields, (_prepared_row(r, dataset, now, fields) for r in records))
+        updated = _update(cursor, table, stage, compared)
+        created = _insert(cursor, table, stage, fields)
+    actions = {
+        r.key: CREATED if r.key in created else UPDATED if r.key in updated else UNCHANGED
+        for r in records
+    }
+    with_children = [r for r in records if r.children]
+    if with_children:
+        _sync_children(model, dataset, with_children, actions, now)
+    return actions
+
+
+def _sync_children(
+    model: type[models.Model],
+    dataset: str,
+    records: list[Record],
+    actions: dict[str, str],
+    now: datetime,
+) -> None:
+    """Replace children that differ from the file; a parent whose children changed is updated."""
+    ids = dict(
+        model.objects.filter(  # type: ignore[attr-defined]
+            source_dataset=dataset, source_ref__in=[r.key for r in records]
+        ).values_list("source_ref", "pk")
+    )
+    changed_parents: set[int] = set()
+    for relation in {name for r in records for name in r.children}:
+        rel = getattr(model, relation).rel
+        child_model, fk = rel.related_model, rel.field.name
+        wanted = {ids[r.key]: r.children.get(relation, []) for r in records if r.key in ids}
+        current = _current_children(child_model, fk, wanted)
+        changed = [pk for pk, rows in wanted.items() if not _same(current.get(pk, []), rows)]
+        child_model.objects.filter(**{f"{fk}_id__in": changed}).delete()
+        child_model.objects.bulk_create(
+            [child_model(**{f"{fk}_id": pk}, **row) for pk in changed for row in wanted[pk]]
+        )
+        changed_parents.update(changed)
+    refs = {pk: ref for ref, pk in ids.items()}
+    bump = [pk for pk in changed_parents if actions[refs[pk]] == UNCHANGED]
+    for pk in bump:
+        actions[refs[pk]] = UPDATED
+    model.all_objects.filter(pk__in=bump).update(  # type: ignore[attr-defined]
+        version=models.F("version") + 1, updated_at=now
+    )
+
+
+def _current_children(
+    child_model: type[models.Model], fk: str, wanted: dict[int, list[dict[str, Any]]]
+) -> dict[int, list[dict[str, Any]]]:
+    keys = sorted({k for rows in wanted.values() for row in rows for k in row})
+    current: dict[int, list[dict[str, Any]]] = {}
+    rows = child_model._default_manager.filter(**{f"{fk}_id__in": list(wanted)}).order_by(
+        f"{fk}_id", "pk"
+    )
+    for row in rows.values(f"{fk}_id", *keys):
+        current.setdefault(row.pop(f"{fk}_id"), []).append(row)
+    return current
+
+
+def _same(current: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> bool:
+    """Only the keys the file gives count: defaults on the child model are not a change."""
+    return len(current) == len(wanted) and all(
+        {k: have[k] for k in want} == want for have, want in zip(current, wanted, strict=True)
+    )
+
+
+def load(records: list[Record], default_dataset: str, now: datetime) -> Action:
+    """Upsert ``records`` (already validated); return {(model label, dataset, key): action}."""
+    groups: dict[tuple[Any, ...], list[Record]] = {}
+    for record in records:
+        dataset = record.dataset or default_dataset
+        signature = (record.model, dataset, frozenset(record.values))
+        groups.setdefault(signature, []).append(record)
+    actions: Action = {}
+    for (model, dataset, _), group in groups.items():
+        for start in range(0, len(group), BATCH_SIZE):
+            batch = group[start : start + BATCH_SIZE]
+            for key, action in _load_group(batch, dataset, now).items():
+                actions[(model._meta.label, dataset, key)] = action
+    return actions
+
+
+def lock_dataset(dataset: str) -> None:
+    """Serialise concurrent imports of one dataset (held until the transaction ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"modugil-import:{dataset}"])
