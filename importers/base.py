@@ -134,44 +134,62 @@ class _Run:
         self.batch: list[Record] = []
         self.needs_location: list[Record] = []
         self.located: list[tuple[Record, str, str]] = []
+        self.deferred: list[Record] = []
         self.now = timezone.now()
 
     def take(self, item: Record | RowOutcome) -> None:
         if isinstance(item, RowOutcome):
             self.report.outcomes.append(item)
-            return
-        dataset = item.dataset or self.source.dataset_name
-        if item.geom is None and item.addresses and not self._locate(item, dataset):
-            return
+        elif item.geom is None and item.addresses:
+            # located at the end, when every located row of the file can lend its address
+            self.deferred.append(item)
+        else:
+            self._check(item)
+
+    def _check(self, record: Record) -> None:
         try:
-            validate(item, check_area=self.check_area, expected_bbox=self.source.expected_bbox)
+            validate(record, check_area=self.check_area, expected_bbox=self.source.expected_bbox)
         except RowError as e:
             self.report.outcomes.append(
-                RowOutcome(item.row, item.key, REJECTED, e.fields, item.flags)
+                RowOutcome(record.row, record.key, REJECTED, e.fields, record.flags)
             )
             return
-        if self.chain is not None:
-            self.chain.learn(item)
-        self.batch.append(item)
+        self.batch.append(record)
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
 
-    def _locate(self, record: Record, dataset: str) -> bool:
-        found = self.chain.locate(record, dataset) if self.chain is not None else None
-        if found is None:
-            tried = "no geocoder" if self.chain is None else "the configured geocoders"
-            message = f"No coordinates; the address was not found by {tried}."
+    def locate_deferred(self) -> None:
+        """Geocode the address-only rows; the rest wait as *needs geocoding*.
+
+        Repeated until nothing new is found: a row placed by address lends that address to the
+        others, so the result does not depend on row order (and a re-import changes nothing).
+        """
+        self.flush()
+        dataset = self.source.dataset_name
+        remaining = self.deferred
+        while remaining and self.chain is not None:
+            found = self.chain.locate_many(remaining, dataset)
+            for index, (geom, provider) in sorted(found.items()):
+                record = remaining[index]
+                record.geom = geom
+                record.flags.append(f"geocoded:{provider}")
+                self.located.append((record, record.dataset or dataset, provider))
+                self._check(record)
+                self.chain.learn(record)  # lends its address to the rows still unplaced
+            remaining = [r for i, r in enumerate(remaining) if i not in found]
+            if not found:
+                break
+        tried = "no geocoder" if self.chain is None else "the configured geocoders"
+        message = f"No coordinates; the address was not found by {tried}."
+        for record in remaining:
             self.report.outcomes.append(
                 RowOutcome(
                     record.row, record.key, NEEDS_GEOCODING, {"geom": [message]}, record.flags
                 )
             )
             self.needs_location.append(record)
-            return False
-        record.geom, provider = found
-        record.flags.append(f"geocoded:{provider}")
-        self.located.append((record, dataset, provider))
-        return True
+        self.deferred = []
+        self.flush()
 
     def flush(self) -> None:
         if not self.batch:
@@ -245,7 +263,7 @@ def execute(
             stream: Iterable[Any] = _dedupe(items(), source.dataset_name)
             for item in progress(stream) if progress is not None else stream:
                 run.take(item)
-            run.flush()
+            run.locate_deferred()
             source.finish()
             if strict and report.rejected:
                 report.message = (
@@ -272,7 +290,7 @@ def execute(
 
 
 def _save_run(report: ImportReport, started: Any, user: Any) -> None:
-    ImportRun.objects.create(
+    report.run_id = ImportRun.objects.create(
         source=report.source,
         dataset=report.dataset,
         path=report.path[:500],
@@ -286,4 +304,4 @@ def _save_run(report: ImportReport, started: Any, user: Any) -> None:
         started_at=started,
         finished_at=timezone.now(),
         user=user if user is not None and getattr(user, "is_authenticated", False) else None,
-    )
+    ).pk

@@ -39,6 +39,8 @@ class CsvSource(Source):
     address_columns: ClassVar[tuple[str, ...]] = ()
     # Extra columns read by hand-written ``values``/``include`` (checked before the first row).
     required_columns: ClassVar[tuple[str, ...]] = ()
+    # Other names the key and coordinate columns carry in other releases of the dataset.
+    column_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     data_source: ClassVar[str] = DataSource.PUBLIC_DATA
     encoding: ClassVar[str | None] = None  # None: detect (utf-8-sig, cp949, ...)
     # Among rows sharing a key, keep the one with the latest value in this column (ISO dates).
@@ -81,8 +83,7 @@ class CsvSource(Source):
         required, optional, aliases = columns_of(self.fields)
         required |= {*self.key_columns, *self.required_columns, *self.address_columns}
         required |= {c for c in (self.lon_column, self.lat_column) if c}
-        for column in (*self.key_columns, self.lon_column, self.lat_column):
-            aliases.setdefault(column, ())
+        aliases.update(self.column_aliases)
         return open_csv(
             path, sorted(required), self.encoding, optional=sorted(optional), aliases=aliases
         )

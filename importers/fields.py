@@ -35,7 +35,9 @@ class Spec:
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __call__(self, row: Row) -> Any:
-        return self.convert(*(row.get(c, "") for c in self.columns))
+        if len(self.columns) == 1:
+            return self.convert(row.get(self.columns[0], ""))
+        return self.convert(*[row.get(c, "") for c in self.columns])
 
 
 def _optional(column: str, required: bool) -> frozenset[str]:

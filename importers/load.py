@@ -14,12 +14,14 @@ update, as for any other write. Children (a place's entrances) are replaced only
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection, models
+from psycopg.types.json import Jsonb
 
 from importers.records import CREATED, UNCHANGED, UPDATED, Record
 
@@ -34,14 +36,32 @@ def _columns(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _db_value(field: models.Field, value: Any) -> Any:
+def _geometry(value: Any) -> Any:
+    return None if value is None else value.hexewkb.decode()
+
+
+def _json(field: models.JSONField) -> Callable[[Any], Any]:
+    def dumps(value: Any) -> str:
+        return json.dumps(value, cls=field.encoder)
+
+    return lambda value: None if value is None else Jsonb(value, dumps=dumps)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any]:
+    """How COPY receives a field: psycopg adapts plain Python values; JSON and geometry need help."""
     if isinstance(field, GeometryField):
-        return None if value is None else value.hexewkb.decode()
-    return field.get_db_prep_save(value, connection)
+        return _geometry
+    if isinstance(field, models.JSONField):
+        return _json(field)
+    return _as_is
 
 
 def _prepared_row(
-    record: Record, dataset: str, now: datetime, fields: Sequence[models.Field]
+    record: Record, dataset: str, now: datetime, plan: Sequence[tuple[str, Callable[[Any], Any]]]
 ) -> list[Any]:
     obj: Any = record.instance
     obj.geom = record.geom
@@ -49,7 +69,7 @@ def _prepared_row(
     obj.source_ref = record.key
     obj.created_at = obj.updated_at = now
     obj.prepare_for_save()
-    return [_db_value(f, getattr(obj, f.attname)) for f in fields]
+    return [convert(getattr(obj, attname)) for attname, convert in plan]
 
 
 def _staging(cursor: Any, table: str, fields: Sequence[models.Field]) -> str:
@@ -72,29 +92,69 @@ def _copy(
             copy.write_row(row)
 
 
-def _update(cursor: Any, table: str, stage: str, compared: Sequence[models.Field]) -> set[str]:
+_MATCH = (
+    "t.source_dataset = s.source_dataset AND t.source_ref = s.source_ref AND t.source_ref <> ''"
+)
+# Edited here since the last import wrote it (see ImportedVersion): leave it alone.
+_EDITED = (
+    "EXISTS (SELECT 1 FROM importers_importedversion iv WHERE iv.table_name = %s "
+    "AND iv.object_id = t.id AND iv.version <> t.version)"
+)
+
+
+def _differs(compared: Sequence[models.Field]) -> str:
+    return " OR ".join(f't."{f.column}" IS DISTINCT FROM s."{f.column}"' for f in compared)
+
+
+def _kept(cursor: Any, table: str, stage: str, compared: Sequence[models.Field]) -> set[str]:
+    """Keys the file would change but that were edited here since the last import."""
+    cursor.execute(
+        f'SELECT t.source_ref FROM "{table}" t JOIN "{stage}" s ON {_MATCH} '  # noqa: S608
+        f"WHERE t.deleted_at IS NULL AND ({_differs(compared)}) AND {_EDITED}",
+        [table],
+    )
+    return {ref for (ref,) in cursor.fetchall()}
+
+
+def _update(
+    cursor: Any, table: str, stage: str, compared: Sequence[models.Field]
+) -> dict[str, tuple[int, int]]:
     assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in compared)
-    differs = " OR ".join(f't."{f.column}" IS DISTINCT FROM s."{f.column}"' for f in compared)
     cursor.execute(
         f'UPDATE "{table}" t SET {assignments}, version = t.version + 1, '  # noqa: S608
         "updated_at = s.updated_at, "
         "resurvey_due_at = CASE WHEN t.last_verified_at IS NULL "
         "THEN s.resurvey_due_at ELSE t.resurvey_due_at END "
-        f'FROM "{stage}" s WHERE t.source_dataset = s.source_dataset '
-        "AND t.source_ref = s.source_ref AND t.deleted_at IS NULL "
-        f"AND ({differs}) RETURNING t.source_ref"
+        f'FROM "{stage}" s WHERE {_MATCH} AND t.deleted_at IS NULL '
+        f"AND ({_differs(compared)}) AND NOT {_EDITED} RETURNING t.source_ref, t.id, t.version",
+        [table],
     )
-    return {ref for (ref,) in cursor.fetchall()}
+    return {ref: (pk, version) for ref, pk, version in cursor.fetchall()}
 
 
-def _insert(cursor: Any, table: str, stage: str, fields: Sequence[models.Field]) -> set[str]:
+def _insert(
+    cursor: Any, table: str, stage: str, fields: Sequence[models.Field]
+) -> dict[str, tuple[int, int]]:
     columns = ", ".join(f'"{f.column}"' for f in fields)
     cursor.execute(
         f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{stage}" s '  # noqa: S608
-        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE t.source_dataset = s.source_dataset '
-        "AND t.source_ref = s.source_ref) RETURNING source_ref"
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {_MATCH}) '
+        "RETURNING source_ref, id, version"
     )
-    return {ref for (ref,) in cursor.fetchall()}
+    return {ref: (pk, version) for ref, pk, version in cursor.fetchall()}
+
+
+def remember_versions(cursor: Any, table: str, written: Iterable[tuple[int, int]]) -> None:
+    """Record the version each written row now has, so later local edits can be recognised."""
+    pairs = list(written)
+    if not pairs:
+        return
+    cursor.execute(
+        "INSERT INTO importers_importedversion (table_name, object_id, version) "
+        "SELECT %s, unnest(%s::bigint[]), unnest(%s::integer[]) "
+        "ON CONFLICT (table_name, object_id) DO UPDATE SET version = EXCLUDED.version",
+        [table, [pk for pk, _ in pairs], [v for _, v in pairs]],
+    )
 
 
 def _load_group(records: list[Record], dataset: str, now: datetime) -> dict[str, str]:
@@ -106,14 +166,20 @@ def _load_group(records: list[Record], dataset: str, now: datetime) -> dict[str,
     compared = [f for f in fields if f.name in mapped and f.name not in BOOKKEEPING]
     with connection.cursor() as cursor:
         stage = _staging(cursor, table, fields)
-        _copy(cursor, stage, fields, (_prepared_row(r, dataset, now, fields) for r in records))
+        plan = [(f.attname, _converter(f)) for f in fields]
+        _copy(cursor, stage, fields, (_prepared_row(r, dataset, now, plan) for r in records))
+        kept = _kept(cursor, table, stage, compared)
         updated = _update(cursor, table, stage, compared)
         created = _insert(cursor, table, stage, fields)
+        remember_versions(cursor, table, [*updated.values(), *created.values()])
     actions = {
         r.key: CREATED if r.key in created else UPDATED if r.key in updated else UNCHANGED
         for r in records
     }
-    with_children = [r for r in records if r.children]
+    for record in records:
+        if record.key in kept:
+            record.flags.append("local_edit_kept")
+    with_children = [r for r in records if r.children and r.key not in kept]
     if with_children:
         _sync_children(model, dataset, with_children, actions, now)
     return actions
@@ -148,9 +214,13 @@ def _sync_children(
     bump = [pk for pk in changed_parents if actions[refs[pk]] == UNCHANGED]
     for pk in bump:
         actions[refs[pk]] = UPDATED
-    model.all_objects.filter(pk__in=bump).update(  # type: ignore[attr-defined]
-        version=models.F("version") + 1, updated_at=now
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{model._meta.db_table}" SET version = version + 1, updated_at = %s '  # noqa: S608
+            "WHERE id = ANY(%s) RETURNING id, version",
+            [now, bump],
+        )
+        remember_versions(cursor, model._meta.db_table, cursor.fetchall())
 
 
 def _current_children(

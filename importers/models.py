@@ -47,7 +47,13 @@ class ImportRun(models.Model):
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk INSERT/UPDATE, not one per row.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class PendingGeocode(models.Model):
     """A row with an address but no usable location, kept until a geocoder or an official
     places it. Its parsed values are stored as they would be loaded."""
@@ -105,8 +111,9 @@ class GeocodeCache(models.Model):
 
 
 class OsmElementSnapshot(models.Model):
-    """The OSM element as last imported: what an osmChange write-back must send unchanged
-    (node position, way node list) next to the tags it changes."""
+    """An OSM element version as imported: what an osmChange write-back must send unchanged
+    (node position, way node list) next to the tags it changes. Kept per version, because a
+    record edited here stays on the version it was edited against."""
 
     osm_type = models.CharField(max_length=10)
     osm_id = models.BigIntegerField()
@@ -117,14 +124,22 @@ class OsmElementSnapshot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["osm_type", "osm_id"], name="osm_snapshot_one_element")
+            models.UniqueConstraint(
+                fields=["osm_type", "osm_id", "version"], name="osm_snapshot_one_per_version"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.osm_type}/{self.osm_id} v{self.version}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk INSERT/UPDATE, not one per row.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class StreetAccessScore(Observation):
     """A street segment's access score (Project Sidewalk's AccessScore: 0 = barriers, 1 = good)
     with the label counts behind it."""
@@ -151,3 +166,22 @@ class StreetAccessScore(Observation):
 
     def __str__(self) -> str:
         return f"street {self.street_edge_id}: {self.score:.2f}"
+
+
+class ImportedVersion(models.Model):
+    """The version of a row as the last import wrote it. A row whose version has moved on was
+    edited here since, so a re-import leaves it alone (and says so) instead of undoing the edit."""
+
+    table_name = models.CharField(max_length=63)
+    object_id = models.BigIntegerField()
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table_name", "object_id"], name="imported_version_one_per_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}#{self.object_id} v{self.version}"

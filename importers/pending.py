@@ -2,35 +2,59 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.apps import apps
 from django.contrib.gis.geos import GEOSGeometry
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
 from importers.models import PendingGeocode
 from importers.records import Record
 
 
 def remember(source: str, default_dataset: str, records: Iterable[Record], path: str) -> int:
-    """Upsert one pending row per record (keyed like the record itself); return how many."""
-    count = 0
-    for record in records:
-        PendingGeocode.objects.update_or_create(
-            dataset=record.dataset or default_dataset,
-            model=record.label,
-            key=record.key,
-            defaults={
-                "source": source,
-                "row": record.row,
-                "addresses": list(record.addresses),
-                "values": record.values,
-                "children": record.children,
-                "status": PendingGeocode.Status.PENDING,
-                "path": path[:500],
-            },
+    """Keep one pending row per record (keyed like the record); only what changed is written."""
+    wanted = {(r.dataset or default_dataset, r.label, r.key): r for r in records}
+    if not wanted:
+        return 0
+    existing = {
+        (p.dataset, p.model, p.key): p
+        for p in PendingGeocode.objects.filter(
+            dataset__in={d for d, _, _ in wanted}, key__in=[k for _, _, k in wanted]
         )
-        count += 1
-    return count
+    }
+    fresh, changed = [], []
+    for (dataset, label, key), record in wanted.items():
+        fields = {
+            "source": source,
+            "row": record.row,
+            "addresses": list(record.addresses),
+            "values": _json_safe(record.values),
+            "children": _json_safe(record.children),
+            "status": PendingGeocode.Status.PENDING,
+            "path": path[:500],
+        }
+        row = existing.get((dataset, label, key))
+        if row is None:
+            fresh.append(PendingGeocode(dataset=dataset, model=label, key=key, **fields))
+        elif any(
+            getattr(row, k) != v for k, v in fields.items() if k not in ("row", "path", "source")
+        ):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.updated_at = timezone.now()
+            changed.append(row)
+    PendingGeocode.objects.bulk_create(fresh, batch_size=1000)
+    PendingGeocode.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=1000)
+    return len(wanted)
+
+
+def _json_safe(value: Any) -> Any:
+    """What the JSON column will hold, so that comparing with a stored row is meaningful."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def mark_resolved(located: Iterable[tuple[Record, str, str]]) -> None:

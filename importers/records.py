@@ -67,6 +67,7 @@ class ImportReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     message: str = ""
     notes: list[str] = field(default_factory=list)
+    run_id: int | None = None  # the ImportRun that recorded this report
 
     @property
     def counts(self) -> dict[str, int]:

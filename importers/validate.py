@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.gis.geos import GEOSGeometry
+import math
+
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import ValidationError
 
 from importers.errors import RowError
 from importers.records import Record
 from modugil.errors import InvalidInput
-from modugil.geo import WGS84, _iter_coords, check_geometry
+from modugil.geo import WGS84, _iter_coords, check_geometry, coordinate_problem
 
 GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
     "place": ("Point",),
@@ -35,6 +37,14 @@ def _geometry_errors(
 ) -> tuple[GEOSGeometry | None, list[str]]:
     if geom is None:
         return None, ["No location."]
+    if check_area and isinstance(geom, Point) and geom.srid in (None, WGS84) and "Point" in allowed:
+        # the common case of public CSVs: the same checks as check_geometry, without GEOS round trips
+        x, y = geom.coords
+        problem = (
+            coordinate_problem(x, y) if math.isfinite(x) and math.isfinite(y) else "Not a number."
+        )
+        geom.srid = WGS84
+        return (None, [problem]) if problem else (geom, [])
     try:
         if check_area:
             return check_geometry(geom, allowed_types=allowed), []

@@ -183,7 +183,9 @@ OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 # --- Importers: geocoding address-only rows, uploads and exports ----------------------------------
 # Providers tried in order for rows with an address but no location. "local" matches addresses
 # already in the database and needs no key; Kakao and VWorld are used only when keyed.
-IMPORTERS_GEOCODERS = [n.strip() for n in env("MODUGIL_GEOCODERS", "local,kakao,vworld").split(",") if n.strip()]
+IMPORTERS_GEOCODERS = [
+    n.strip() for n in env("MODUGIL_GEOCODERS", "local,kakao,vworld").split(",") if n.strip()
+]
 if set(IMPORTERS_GEOCODERS) - {"local", "kakao", "vworld"}:
     msg = f"MODUGIL_GEOCODERS={IMPORTERS_GEOCODERS}: use local, kakao and/or vworld"
     raise ImproperlyConfigured(msg)

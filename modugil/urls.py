@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/mapping/", include("mapping.urls")),
     path("api/community/", include("community.urls")),
+    path("api/", include("importers.urls")),
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("mapping.page_urls")),

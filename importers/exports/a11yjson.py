@@ -17,6 +17,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from importers.exports.attribution import attribution_for, notice
+from importers.exports.native import identity
 from importers.exports.selection import LAYERS, Selection
 from mapping.models import DisabledParkingSpot, Place, PlaceCategory
 
@@ -83,8 +84,8 @@ def _common(
             "category": category,
             "name": name or None,
             "address": {"text": address, "countryCode": "KOR"} if address else None,
-            "sourceId": obj.source_dataset or None,
-            "originalId": obj.source_ref or None,
+            "sourceId": identity(layer, obj)[0],
+            "originalId": identity(layer, obj)[1],
             "ids": _ids(layer, obj),
             "tags": {str(k): str(v) for k, v in obj.osm_tags.items()} or None,
         }

@@ -73,11 +73,16 @@ def child_rows(obj: models.Model, relation: str) -> list[dict[str, Any]]:
     return rows
 
 
+def identity(layer_name: str, obj: Any) -> tuple[str, str]:
+    """The (dataset, key) a re-import upserts on; contributions made here get one on export."""
+    if obj.source_ref:
+        return obj.source_dataset, obj.source_ref
+    return OWN_DATASET, f"{layer_name}/{obj.pk}"
+
+
 def properties(layer: Layer, obj: Any) -> dict[str, Any]:
     """The flat record of one object (geometry separate)."""
-    dataset, ref = obj.source_dataset, obj.source_ref
-    if not ref:
-        dataset, ref = OWN_DATASET, f"{layer.name}/{obj.pk}"
+    dataset, ref = identity(layer.name, obj)
     props: dict[str, Any] = {
         "kind": layer.name,
         "id": obj.pk,

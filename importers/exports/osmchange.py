@@ -180,8 +180,13 @@ def build_osmchange(objects: Iterable[Any]) -> OsmChange:
 
 
 def _snapshots(elements: dict[tuple[str, int], Any]) -> dict[tuple[str, int], OsmElementSnapshot]:
+    """The snapshot of exactly the version each element's records saw."""
     ids = [osm_id for _, osm_id in elements]
-    return {(s.osm_type, s.osm_id): s for s in OsmElementSnapshot.objects.filter(osm_id__in=ids)}
+    return {
+        (s.osm_type, s.osm_id): s
+        for s in OsmElementSnapshot.objects.filter(osm_id__in=ids)
+        if elements.get((s.osm_type, s.osm_id), {}).get("version") == s.version
+    }
 
 
 def _element(

@@ -7,7 +7,9 @@ VWorld when their keys are configured. Providers that fail are switched off for 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
@@ -42,18 +44,27 @@ class GeocoderChain:
         if self.local is not None and address and record.geom is not None:
             self.local.learn(address, record.geom)
 
-    def locate(self, record: Record, dataset: str) -> tuple[GEOSGeometry, str] | None:
-        """A geometry for an address-only record and who found it, or ``None``."""
+    def locate_many(
+        self, records: list[Record], default_dataset: str
+    ) -> dict[int, tuple[GEOSGeometry, str]]:
+        """{index in ``records``: (geometry, who found it)} for the records that could be placed.
+
+        A record already stored under its key keeps its location (one query per model and
+        dataset); the others go through the providers address by address.
+        """
         self.used = True
-        stored = (
-            record.model.all_objects.filter(  # type: ignore[attr-defined]
-                source_dataset=dataset, source_ref=record.key
-            )
-            .values_list("geom", flat=True)
-            .first()
-        )
-        if stored is not None:
-            return stored, "existing"
+        stored = stored_locations(records, default_dataset)
+        found: dict[int, tuple[GEOSGeometry, str]] = {}
+        for index, record in enumerate(records):
+            ident = (record.label, record.dataset or default_dataset, record.key)
+            located = (stored[ident], "existing") if ident in stored else self.locate(record)
+            if located is not None:
+                found[index] = located
+        return found
+
+    def locate(self, record: Record) -> tuple[GEOSGeometry, str] | None:
+        """A geometry for an address-only record from its addresses, or ``None``."""
+        self.used = True
         for address in record.addresses:
             found = self.geocode(address)
             if found is not None:
@@ -97,6 +108,21 @@ class GeocoderChain:
             if found is not None:
                 return found
         return None
+
+
+def stored_locations(
+    records: list[Record], default_dataset: str
+) -> dict[tuple[str, str, str], GEOSGeometry]:
+    """Where the records already stored under the same keys are."""
+    groups: dict[tuple[Any, str], list[str]] = defaultdict(list)
+    for record in records:
+        groups[(record.model, record.dataset or default_dataset)].append(record.key)
+    stored: dict[tuple[str, str, str], GEOSGeometry] = {}
+    for (model, dataset), keys in groups.items():
+        rows = model.all_objects.filter(source_dataset=dataset, source_ref__in=keys)
+        for key, geom in rows.values_list("source_ref", "geom"):
+            stored[(model._meta.label, dataset, key)] = geom
+    return stored
 
 
 def build_chain(names: list[str] | None = None) -> GeocoderChain:

@@ -258,8 +258,10 @@ class OsmPoisSource(Source):
         key = f"{osm_type}/{obj.id}"
         category = place_category(tags)
         named = bool(tags.get("name") or tags.get("name:ko") or tags.get("name:en"))
+        # Unnamed POIs are listed when they are toilets or say something about accessibility.
+        tagged = "wheelchair" in tags or "toilets:wheelchair" in tags
         as_place = category is not None and (
-            named or category in (PlaceCategory.TOILET, PlaceCategory.OTHER)
+            named or tagged or category in (PlaceCategory.TOILET, PlaceCategory.OTHER)
         )
         feature = None if as_place else feature_values(tags, is_way)
         parking = disabled_parking_values(tags)
@@ -306,7 +308,7 @@ class OsmPoisSource(Source):
         )
 
     def finish(self) -> None:
-        """Store the elements as seen, never replacing a newer version with an older one."""
+        """Store the element versions as seen."""
         store_snapshots(self.snapshots)
         self.snapshots = {}
 
@@ -314,24 +316,9 @@ class OsmPoisSource(Source):
 def store_snapshots(
     snapshots: dict[tuple[str, int], tuple[int, float | None, float | None, list[int]]],
 ) -> None:
+    """One row per element version; versions already stored are left as they are."""
     rows = [
         OsmElementSnapshot(osm_type=t, osm_id=i, version=v, lon=lon, lat=lat, node_ids=nodes)
         for (t, i), (v, lon, lat, nodes) in snapshots.items()
     ]
-    for start in range(0, len(rows), 2000):
-        batch = rows[start : start + 2000]
-        existing = {
-            (s.osm_type, s.osm_id): s
-            for s in OsmElementSnapshot.objects.filter(osm_id__in=[r.osm_id for r in batch])
-        }
-        fresh = [r for r in batch if (r.osm_type, r.osm_id) not in existing]
-        newer = [
-            r
-            for r in batch
-            if (r.osm_type, r.osm_id) in existing
-            and r.version >= existing[(r.osm_type, r.osm_id)].version
-        ]
-        for row in newer:
-            row.pk = existing[(row.osm_type, row.osm_id)].pk
-        OsmElementSnapshot.objects.bulk_create(fresh)
-        OsmElementSnapshot.objects.bulk_update(newer, ["version", "lon", "lat", "node_ids"])
+    OsmElementSnapshot.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

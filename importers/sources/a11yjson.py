@@ -22,6 +22,7 @@ from django.db import models
 from importers.base import REJECTED, UNCHANGED, Record, RowOutcome, Source
 from importers.errors import ImporterError
 from importers.exports.a11yjson import CATEGORY_IN, GRADE_IN
+from importers.exports.native import identity
 from importers.exports.selection import LAYERS
 from mapping.models import DisabledParkingSpot, Place, PlaceCategory
 from mapping.models import Source as DataSource
@@ -54,6 +55,10 @@ def quantity_cm(value: Any) -> float | None:
 
 
 def quantity_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
     if isinstance(value, dict):
         number = value.get("value")
         return None if number is None else float(number)
@@ -186,12 +191,12 @@ def _key(props: dict[str, Any], geometry: Any) -> str:
 
 
 def _is_own(model: type[models.Model], props: dict[str, Any], dataset: str, key: str) -> bool:
+    """This database's own row, exported with this identity (see ``exports.native.identity``)."""
     layer, _, pk = str((props.get("ids") or {}).get("modugil", "")).partition("/")
     if not pk.isdigit() or layer not in LAYERS:
         return False
-    return bool(
-        model.all_objects.filter(pk=int(pk), source_dataset=dataset, source_ref=key).exists()  # type: ignore[attr-defined]
-    )
+    obj = model.all_objects.filter(pk=int(pk)).first()  # type: ignore[attr-defined]
+    return obj is not None and identity(layer, obj) == (dataset, key)
 
 
 def _features(document: Any) -> list[dict[str, Any]]:

@@ -106,6 +106,7 @@ class SeoulPublicToilets(CsvSource):
     model = Place
     key_columns = ("연번",)
     lon_column, lat_column = "x 좌표", "y 좌표"
+    column_aliases = {"x 좌표": ("X좌표", "x좌표", "경도"), "y 좌표": ("Y좌표", "y좌표", "위도")}
     address_columns = ("도로명주소", "지번주소")
     expected_bbox = SEOUL_BBOX
     fields = {
