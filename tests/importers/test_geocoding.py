@@ -29,8 +29,17 @@ pytestmark = pytest.mark.django_db
 
 BULDANG = "충청남도 천안시 서북구 불당동 1543"
 KAKAO = {  # address -> documents, in the Kakao Local API's shape (x = lon, y = lat, strings)
-    BULDANG: [{"address_name": BULDANG, "address_type": "REGION_ADDR", "x": "127.106278", "y": "36.8083197"}],
-    "충청남도 천안시": [{"address_name": "충남 천안시", "address_type": "REGION", "x": "127.1", "y": "36.8"}],
+    BULDANG: [
+        {
+            "address_name": BULDANG,
+            "address_type": "REGION_ADDR",
+            "x": "127.106278",
+            "y": "36.8083197",
+        }
+    ],
+    "충청남도 천안시": [
+        {"address_name": "충남 천안시", "address_type": "REGION", "x": "127.1", "y": "36.8"}
+    ],
 }
 VWORLD = {("parcel", "서울특별시 서초구 양재동 249-12"): ("127.0401", "37.4702")}
 
@@ -75,14 +84,25 @@ class FakeGeocoders(http.server.BaseHTTPRequestHandler):
 
     def _vworld(self, query: dict[str, str]) -> None:
         if query.get("key") != "vw-key":
-            self._send(200, {"response": {"status": "ERROR", "error": {"code": "INVALID_KEY", "text": "bad key"}}})
+            self._send(
+                200,
+                {
+                    "response": {
+                        "status": "ERROR",
+                        "error": {"code": "INVALID_KEY", "text": "bad key"},
+                    }
+                },
+            )
             return
         point = VWORLD.get((query["type"], query["address"]))
         if point is None:
             self._send(200, {"response": {"status": "NOT_FOUND"}})
             return
         result = {"crs": "EPSG:4326", "point": {"x": point[0], "y": point[1]}}
-        self._send(200, {"response": {"status": "OK", "refined": {"text": query["address"]}, "result": result}})
+        self._send(
+            200,
+            {"response": {"status": "OK", "refined": {"text": query["address"]}, "result": result}},
+        )
 
 
 @pytest.fixture
@@ -106,8 +126,13 @@ def keyed(settings: Any, geocoder_server: str) -> str:
 
 def test_korean_addresses_normalise_to_one_comparable_form() -> None:
     assert normalize_address("서울특별시 서초구 반포대로 13 (서초동)") == "서울 서초구 반포대로 13"
-    assert normalize_address("대전광역시  유성구 신성동 211 - 2외7필지") == "대전 유성구 신성동 211-2"
-    assert normalize_address("대전광역시 유성구 유성대로729번길 40, (장대동)") == "대전 유성구 유성대로729번길 40"
+    assert (
+        normalize_address("대전광역시  유성구 신성동 211 - 2외7필지") == "대전 유성구 신성동 211-2"
+    )
+    assert (
+        normalize_address("대전광역시 유성구 유성대로729번길 40, (장대동)")
+        == "대전 유성구 유성대로729번길 40"
+    )
 
 
 def test_kakao_answers_with_x_as_longitude_and_regions_are_too_coarse(geocoder_server: str) -> None:
@@ -175,7 +200,9 @@ def _address_only(tmp_path: Path) -> Path:
     return path
 
 
-def test_pending_rows_are_located_once_a_key_is_configured(tmp_path: Path, keyed: str, settings: Any) -> None:
+def test_pending_rows_are_located_once_a_key_is_configured(
+    tmp_path: Path, keyed: str, settings: Any
+) -> None:
     settings.IMPORTERS_KAKAO_REST_KEY = ""
     settings.IMPORTERS_VWORLD_KEY = ""
     first = run_import(get_source("cheonan_parking"), _address_only(tmp_path), commit=True)
@@ -194,15 +221,22 @@ def test_pending_rows_are_located_once_a_key_is_configured(tmp_path: Path, keyed
     assert again.counts["unchanged"] == 1 and "geocoded:existing" in again.outcomes[0].flags
 
 
-def test_an_official_places_a_pending_row_by_hand(tmp_path: Path, client_for: Any, official: Any, minji: Any) -> None:
+def test_an_official_places_a_pending_row_by_hand(
+    tmp_path: Path, client_for: Any, official: Any, minji: Any
+) -> None:
     run_import(get_source("cheonan_parking"), _address_only(tmp_path), commit=True, geocode=False)
     pending = PendingGeocode.objects.get()
     url = f"/api/imports/pending/{pending.pk}/locate/"
-    assert client_for(minji).post(url, {"lon": 127.1063, "lat": 36.8083}, format="json").status_code == 403
+    assert (
+        client_for(minji).post(url, {"lon": 127.1063, "lat": 36.8083}, format="json").status_code
+        == 403
+    )
     listed = client_for(official).get("/api/imports/pending/")
     assert listed.status_code == 200 and listed.json()["results"][0]["key"] == pending.key
     swapped = client_for(official).post(url, {"lon": 36.8083, "lat": 127.1063}, format="json")
-    assert swapped.status_code == 400 and "swapped" in json.dumps(swapped.json(), ensure_ascii=False)
+    assert swapped.status_code == 400 and "swapped" in json.dumps(
+        swapped.json(), ensure_ascii=False
+    )
     placed = client_for(official).post(url, {"lon": 127.1063, "lat": 36.8083}, format="json")
     assert placed.status_code == 200 and placed.json()["counts"]["created"] == 1
     spot = DisabledParkingSpot.objects.get()

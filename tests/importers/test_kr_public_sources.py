@@ -56,7 +56,10 @@ def test_national_parking_lots_match_the_readme_and_reimport_unchanged() -> None
     assert located == winners_with_coords
     lots = Place.objects.filter(source_dataset="kr_parking_lots")
     assert lots.count() == counts["created"]
-    assert PendingGeocode.objects.filter(dataset="kr_parking_lots").count() == counts["needs_geocoding"]
+    assert (
+        PendingGeocode.objects.filter(dataset="kr_parking_lots").count()
+        == counts["needs_geocoding"]
+    )
     # half a coordinate pair is no location: those rows were sent to the geocoders
     assert counts["flag:coordinates_incomplete"] > 0
     stored_mentions = lots.filter(extra__disabled_mention=True).count()
@@ -87,7 +90,9 @@ def test_seoul_toilets_parse_the_accessible_toilet_field_with_x_as_longitude() -
     assert report.counts["created"] == 4_415 and report.counts["rejected"] == 0
     toilets = Place.objects.filter(source_dataset="seoul_toilets")
     assert toilets.filter(toilet_accessible=True).count() == 2_284
-    assert toilets.filter(toilet_accessible__isnull=True).count() == 4_415 - 2_284  # blank = unknown
+    assert (
+        toilets.filter(toilet_accessible__isnull=True).count() == 4_415 - 2_284
+    )  # blank = unknown
     both = Counter(r["장애인화장실 현황"] for r in listed)["남자|여자|"]
     assert toilets.filter(extra__accessible_toilets=["male", "female"]).count() == both
     first = toilets.get(source_ref="262747")
@@ -123,7 +128,10 @@ def test_seocho_address_only_file_is_located_from_the_geocoded_file_or_kept_pend
 
     again = run_import(get_source("seocho_facilities"), official, commit=True)
     assert again.counts["created"] == again.counts["updated"] == 0
-    assert PendingGeocode.objects.filter(dataset="seocho_facilities_geocoded").count() == pending.count()
+    assert (
+        PendingGeocode.objects.filter(dataset="seocho_facilities_geocoded").count()
+        == pending.count()
+    )
 
 
 def test_seocho_stores_keep_their_entrance_survey() -> None:

@@ -25,7 +25,10 @@ STORES = (
 
 def _cheonan(tmp_path: Path, disabled: int, total: int = 40) -> Path:
     path = tmp_path / f"cheonan-{disabled}-{total}.csv"
-    path.write_text(f"{HEADER}\n무료,불당 주차장,천안시 서북구 1,{total},{disabled},0,0,1,0,36.81,127.11\n", encoding="utf-8")
+    path.write_text(
+        f"{HEADER}\n무료,불당 주차장,천안시 서북구 1,{total},{disabled},0,0,1,0,36.81,127.11\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -44,7 +47,13 @@ def _edit(obj: Any, user: Any, **changes: Any) -> Any:
         return locked
 
     return services.versioned_write(
-        obj, version=obj.version, via_header=True, user=user, attempted=changes, method="PATCH", apply=apply
+        obj,
+        version=obj.version,
+        via_header=True,
+        user=user,
+        attempted=changes,
+        method="PATCH",
+        apply=apply,
     )
 
 
@@ -73,7 +82,9 @@ def test_an_edit_made_here_is_never_undone_by_a_reimport(tmp_path: Path, leader:
     assert (spot.disabled_spaces, spot.total_spaces, spot.version) == (5, 40, 2)
 
 
-def test_an_edit_equal_to_the_file_lets_later_imports_through_again(tmp_path: Path, leader: Any) -> None:
+def test_an_edit_equal_to_the_file_lets_later_imports_through_again(
+    tmp_path: Path, leader: Any
+) -> None:
     run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 2), commit=True)
     _edit(DisabledParkingSpot.objects.get(), leader, disabled_spaces=3)
     agreeing = run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 3), commit=True)

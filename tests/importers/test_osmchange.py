@@ -54,12 +54,18 @@ def _edit(obj: Any, user: Any, **changes: Any) -> Any:
         return locked
 
     return services.versioned_write(
-        obj, version=obj.version, via_header=True, user=user, attempted=changes, method="PATCH", apply=apply
+        obj,
+        version=obj.version,
+        via_header=True,
+        user=user,
+        attempted=changes,
+        method="PATCH",
+        apply=apply,
     )
 
 
 def _elements(xml: str) -> dict[str, ET.Element]:
-    root = ET.fromstring(xml)
+    root = ET.fromstring(xml)  # noqa: S314 - our own output
     assert root.tag == "osmChange" and root.get("version") == "0.6"
     assert [child.tag for child in root] == ["modify"]
     return {f"{e.tag}/{e.get('id')}": e for e in root.find("modify")}  # type: ignore[union-attr]
@@ -73,7 +79,9 @@ def _tags(element: ET.Element) -> dict[str, str]:
 def edited(tmp_path: Path, minji: Any, official: Any) -> dict[str, Any]:
     _import(tmp_path)
     toilet = _edit(Place.objects.get(osm_id=10), minji, wheelchair_tag="yes")
-    kerb = _edit(AccessibilityFeature.objects.get(osm_id=11), minji, kerb="lowered", kerb_height_cm=2.0)
+    kerb = _edit(
+        AccessibilityFeature.objects.get(osm_id=11), minji, kerb="lowered", kerb_height_cm=2.0
+    )
     steps = _edit(AccessibilityFeature.objects.get(osm_id=20), minji, handrail=True)
     return {"toilet": toilet, "kerb": kerb, "steps": steps, "official": official}
 
@@ -91,11 +99,27 @@ def test_the_change_keeps_every_other_tag_and_the_version_seen(edited: dict[str,
     elements = _elements(change.xml)
     assert set(elements) == {"node/10", "node/11", "way/20"}  # the untouched cafe is not sent
     toilet = elements["node/10"]
-    assert (toilet.get("version"), toilet.get("lat"), toilet.get("lon")) == ("7", "37.5250000", "126.9250000")
-    assert _tags(toilet) == {"amenity": "toilets", "name": "여의도 공중화장실", "wheelchair": "yes", "opening_hours": "24/7"}
-    assert _tags(elements["node/11"]) == {"barrier": "kerb", "kerb": "lowered", "kerb:height": "0.02"}
+    assert (toilet.get("version"), toilet.get("lat"), toilet.get("lon")) == (
+        "7",
+        "37.5250000",
+        "126.9250000",
+    )
+    assert _tags(toilet) == {
+        "amenity": "toilets",
+        "name": "여의도 공중화장실",
+        "wheelchair": "yes",
+        "opening_hours": "24/7",
+    }
+    assert _tags(elements["node/11"]) == {
+        "barrier": "kerb",
+        "kerb": "lowered",
+        "kerb:height": "0.02",
+    }
     steps = elements["way/20"]
-    assert steps.get("version") == "4" and [nd.get("ref") for nd in steps.findall("nd")] == ["21", "22"]
+    assert steps.get("version") == "4" and [nd.get("ref") for nd in steps.findall("nd")] == [
+        "21",
+        "22",
+    ]
     assert _tags(steps) == {"highway": "steps", "step_count": "10", "handrail": "yes"}
     assert {m["element"]: m["changes"] for m in change.modified} == {
         "node/10": {"wheelchair": "yes"},
@@ -121,17 +145,26 @@ def test_a_newer_extract_never_undoes_a_local_edit_nor_moves_the_version_under_i
     assert element.get("version") == "7" and _tags(element)["opening_hours"] == "24/7"
 
 
-def test_an_element_without_its_import_snapshot_is_skipped_with_a_reason(edited: dict[str, Any]) -> None:
+def test_an_element_without_its_import_snapshot_is_skipped_with_a_reason(
+    edited: dict[str, Any],
+) -> None:
     from importers.models import OsmElementSnapshot
 
     services.review(edited["kerb"], edited["official"], "validated")
     OsmElementSnapshot.objects.filter(osm_id=11).delete()
     change = build_osmchange(candidates())
     assert _elements(change.xml) == {}
-    assert change.skipped == [{"element": "node/11", "reason": "no import snapshot of this version: re-import the extract"}]
+    assert change.skipped == [
+        {
+            "element": "node/11",
+            "reason": "no import snapshot of this version: re-import the extract",
+        }
+    ]
 
 
-def test_osmchange_is_for_officials_over_the_api(edited: dict[str, Any], client_for: Any, minji: Any, anon: Any) -> None:
+def test_osmchange_is_for_officials_over_the_api(
+    edited: dict[str, Any], client_for: Any, minji: Any, anon: Any
+) -> None:
     assert anon.get("/api/exports/osmchange/").status_code == 403
     assert client_for(minji).get("/api/exports/osmchange/").status_code == 403
     response = client_for(edited["official"]).get("/api/exports/osmchange/?include_unreviewed=true")
