@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from django.contrib.gis.geos import Point
 from django.db import models
 
 from importers.base import REJECTED, SKIPPED, Record, RowOutcome, Source
 from importers.errors import RowError, row_error
 from importers.fields import Spec, columns_of
 from importers.readers import CsvFile, open_csv, parse_lon_lat
+from importers.records import LonLat
 from mapping.models import Source as DataSource
 
 __all__ = ["SKIPPED", "CsvSource"]
@@ -68,13 +68,13 @@ class CsvSource(Source):
     def key(self, row: dict[str, str]) -> str:
         return "|".join(row[c] for c in self.key_columns)
 
-    def location(self, row: dict[str, str]) -> Point | None:
+    def location(self, row: dict[str, str]) -> LonLat | None:
         if not self.lon_column:
             return None
         lon_lat = parse_lon_lat(
             row[self.lon_column], row[self.lat_column], self.lon_column, self.lat_column
         )
-        return None if lon_lat is None else Point(*lon_lat, srid=4326)
+        return None if lon_lat is None else LonLat(*lon_lat)
 
     def addresses(self, row: dict[str, str]) -> tuple[str, ...]:
         return tuple(row[c] for c in self.address_columns if row.get(c))
@@ -119,7 +119,7 @@ class CsvSource(Source):
         except RowError as e:
             return RowOutcome(line, key, REJECTED, e.fields)
 
-    def _location_or_address(self, row: dict[str, str]) -> tuple[Point | None, list[str]]:
+    def _location_or_address(self, row: dict[str, str]) -> tuple[LonLat | None, list[str]]:
         """Half a coordinate pair is no location: with an address the row is geocoded instead."""
         if self.lon_column and bool(row[self.lon_column]) != bool(row[self.lat_column]):
             if self.addresses(row):

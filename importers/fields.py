@@ -74,6 +74,10 @@ def date(column: str, *aliases: str, required: bool = True) -> Spec:
             return None
         cleaned = value.replace(".", "-").replace("/", "-")[:10]
         try:
+            return datetime.fromisoformat(cleaned).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+        try:  # unpadded months and days (2022-6-1)
             return datetime.strptime(cleaned, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError as e:
             raise row_error(column, f"Expected a date like 2022-06-21, got {value!r}.") from e

@@ -64,12 +64,15 @@ def _prepared_row(
     record: Record, dataset: str, now: datetime, plan: Sequence[tuple[str, Callable[[Any], Any]]]
 ) -> list[Any]:
     obj: Any = record.instance
-    obj.geom = record.geom
     obj.source_dataset = dataset
     obj.source_ref = record.key
     obj.created_at = obj.updated_at = now
     obj.prepare_for_save()
-    return [convert(getattr(obj, attname)) for attname, convert in plan]
+    # the geometry comes from the record: it may be a LonLat, which a model field refuses
+    return [
+        convert(record.geom if attname == "geom" else getattr(obj, attname))
+        for attname, convert in plan
+    ]
 
 
 def _staging(cursor: Any, table: str, fields: Sequence[models.Field]) -> str:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.base import ModelState
 
 from importers.errors import RowError
-from importers.records import Record
+from importers.records import Geometry, LonLat, Record
 from modugil.errors import InvalidInput
 from modugil.geo import WGS84, _iter_coords, check_geometry, coordinate_problem
 
@@ -32,17 +37,26 @@ NOT_FROM_FILES = (
 Bbox = tuple[float, float, float, float]
 
 
+def _point_problem(x: float, y: float) -> str | None:
+    """What check_geometry would say about a point, without GEOS round trips."""
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return "Coordinates are not numbers."
+    return coordinate_problem(x, y)
+
+
 def _geometry_errors(
-    geom: GEOSGeometry | None, allowed: tuple[str, ...], check_area: bool
-) -> tuple[GEOSGeometry | None, list[str]]:
+    geom: Geometry | None, allowed: tuple[str, ...], check_area: bool
+) -> tuple[Geometry | None, list[str]]:
     if geom is None:
         return None, ["No location."]
-    if check_area and isinstance(geom, Point) and geom.srid in (None, WGS84) and "Point" in allowed:
-        # the common case of public CSVs: the same checks as check_geometry, without GEOS round trips
-        x, y = geom.coords
-        problem = (
-            coordinate_problem(x, y) if math.isfinite(x) and math.isfinite(y) else "Not a number."
-        )
+    fast = check_area and "Point" in allowed and geom.srid in (None, WGS84)
+    if isinstance(geom, LonLat):
+        if not fast:
+            return _geometry_errors(geom.to_geos(), allowed, check_area)
+        problem = _point_problem(geom.x, geom.y)
+        return (None, [problem]) if problem else (geom, [])
+    if fast and isinstance(geom, Point):
+        problem = _point_problem(geom.x, geom.y)
         geom.srid = WGS84
         return (None, [problem]) if problem else (geom, [])
     try:
@@ -76,7 +90,47 @@ def _check_without_area(geom: GEOSGeometry, allowed: tuple[str, ...]) -> GEOSGeo
     return geom
 
 
-def in_bbox(geom: GEOSGeometry, bbox: Bbox) -> bool:
+@cache
+def _defaults(model: type[models.Model]) -> tuple[tuple[str, Callable[[], Any]], ...]:
+    return tuple((f.attname, f.get_default) for f in model._meta.concrete_fields)
+
+
+def new_instance(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+    """An unsaved instance: the defaults, then ``values``.
+
+    What ``Model.__init__`` does for keyword arguments, without its per-call bookkeeping: it
+    costs more than all the checks below on a million-row file. (The mapping models have no
+    init signals; ``tests/importers/test_loader.py`` compares both ways.)
+    """
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    state = obj.__dict__
+    for attname, default in _defaults(model):
+        state[attname] = default()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def clean_given(instance: models.Model, values: dict[str, Any]) -> dict[str, list[str]]:
+    """``Model.clean_fields`` for the fields a file gives (the others keep their defaults)."""
+    errors: dict[str, list[str]] = {}
+    meta = instance._meta
+    for name in values:
+        if name in NOT_FROM_FILES:
+            continue
+        field = meta.get_field(name)
+        raw = getattr(instance, field.attname)  # type: ignore[union-attr]
+        if field.blank and raw in field.empty_values:  # type: ignore[union-attr]
+            continue
+        try:
+            setattr(instance, field.attname, field.clean(raw, instance))  # type: ignore[union-attr]
+        except ValidationError as e:
+            errors[name] = list(e.messages)
+    return errors
+
+
+def in_bbox(geom: Geometry, bbox: Bbox) -> bool:
     lon_min, lat_min, lon_max, lat_max = bbox
     x_min, y_min, x_max, y_max = geom.extent
     return lon_min <= x_min and x_max <= lon_max and lat_min <= y_min and y_max <= lat_max
@@ -95,18 +149,9 @@ def validate(record: Record, *, check_area: bool, expected_bbox: Bbox | None = N
     if geom_errors:
         errors["geom"] = geom_errors
     record.geom = geom
-    instance = record.model(**record.values)
-    given = set(record.values)
-    exclude = [
-        f.name
-        for f in record.model._meta.concrete_fields
-        if f.name not in given or f.name in NOT_FROM_FILES
-    ]
-    try:
-        instance.clean_fields(exclude=exclude)
-    except ValidationError as e:
-        for name, messages in e.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+    instance = new_instance(record.model, record.values)
+    for name, messages in clean_given(instance, record.values).items():
+        errors.setdefault(name, []).extend(messages)
     for name, messages in instance.cross_field_errors().items():  # type: ignore[attr-defined]
         errors.setdefault(name, []).extend(messages)
     if errors:

@@ -6,10 +6,11 @@ import math
 from collections import defaultdict
 from typing import cast
 
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import Point
 
 from importers.geocoding.address import normalize_address
 from importers.geocoding.base import GeocodeResult
+from importers.records import Geometry, LonLat
 from mapping.models import DisabledParkingSpot, Place
 
 # Records at one address further apart than this are different buildings: no answer.
@@ -41,10 +42,10 @@ class LocalGeocoder:
                 index[normalize_address(address)].append((point.x, point.y))
         return index
 
-    def learn(self, address: str, geom: GEOSGeometry) -> None:
+    def learn(self, address: str, geom: Geometry) -> None:
         if self._index is None:
             self._index = self._load()
-        point = cast(Point, geom.centroid if geom.geom_type != "Point" else geom)
+        point = geom if isinstance(geom, LonLat | Point) else cast(Point, geom.centroid)
         self._index[normalize_address(address)].append((point.x, point.y))
 
     def geocode(self, address: str) -> GeocodeResult | None:

@@ -110,3 +110,21 @@ def test_a_dry_run_reports_what_a_commit_does_and_leaves_no_trace(tmp_path: Path
     assert DisabledParkingSpot.objects.get().disabled_spaces == 2
     wet = run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 3), commit=True)
     assert wet.counts == dry.counts
+
+
+@pytest.mark.parametrize("model", [Place, DisabledParkingSpot])
+def test_the_fast_instance_is_the_instance_django_builds(model: Any) -> None:
+    from django.utils import timezone
+
+    from importers.validate import new_instance
+
+    values = {"source": "public_data", "observed_at": timezone.now(), "address": "천안시 1", "extra": {}}
+    if model is Place:
+        values |= {"name": "이름", "category": "cafe", "toilet_accessible": True}
+    else:
+        values |= {"disabled_spaces": 3, "total_spaces": 10}
+    values = {k: v for k, v in values.items() if k in {f.name for f in model._meta.fields}}
+    fast, django = new_instance(model, values), model(**values)
+    for field in model._meta.concrete_fields:
+        assert getattr(fast, field.attname) == getattr(django, field.attname), field.name
+    assert fast._state.adding and fast.cross_field_errors() == django.cross_field_errors() == {}
