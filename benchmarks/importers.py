@@ -43,7 +43,19 @@ sys.path.insert(0, str(ROOT))
 
 def _psql(settings: Any, database: str, sql: str) -> str:
     db = settings.DATABASES["default"]
-    command = ["psql", "-h", db["HOST"], "-p", str(db["PORT"]), "-U", db["USER"], "-d", database, "-tAc", sql]
+    command = [
+        "psql",
+        "-h",
+        db["HOST"],
+        "-p",
+        str(db["PORT"]),
+        "-U",
+        db["USER"],
+        "-d",
+        database,
+        "-tAc",
+        sql,
+    ]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -62,15 +74,29 @@ def fresh_database() -> None:
     call_command("migrate", verbosity=0)
 
 
-HEADER = (
+HEADER_LINE = (
     "주차장관리번호,주차장명,주차장구분,주차장유형,소재지도로명주소,소재지지번주소,주차구획수,급지구분,부제시행구분,"
     "운영요일,평일운영시작시각,평일운영종료시각,토요일운영시작시각,토요일운영종료시각,공휴일운영시작시각,"
     "공휴일운영종료시각,요금정보,주차기본시간,주차기본요금,추가단위시간,추가단위요금,1일주차권요금적용시간,"
     "1일주차권요금,월정기권요금,결제방법,특기사항,관리기관명,전화번호,위도,경도,데이터기준일자,제공기관코드,제공기관명"
-).split(",")
-CITIES = [("서울특별시", 126.98, 37.56), ("부산광역시", 129.07, 35.18), ("대전광역시", 127.38, 36.35),
-          ("광주광역시", 126.85, 35.16), ("충청남도 천안시", 127.15, 36.81), ("제주특별자치도 제주시", 126.53, 33.50)]
-NOTES = ["", "", "경차 50% 할인", "장애인 차량 50프로 할인", "국가유공자, 장애인 1시간 면제", "24시간 운영"]
+)
+HEADER = next(csv.reader([HEADER_LINE]))
+CITIES = [
+    ("서울특별시", 126.98, 37.56),
+    ("부산광역시", 129.07, 35.18),
+    ("대전광역시", 127.38, 36.35),
+    ("광주광역시", 126.85, 35.16),
+    ("충청남도 천안시", 127.15, 36.81),
+    ("제주특별자치도 제주시", 126.53, 33.50),
+]
+NOTES = [
+    "",
+    "",
+    "경차 50% 할인",
+    "장애인 차량 50프로 할인",
+    "국가유공자, 장애인 1시간 면제",
+    "24시간 운영",
+]
 
 
 def synthetic_csv(rows: int) -> Path:
@@ -128,7 +154,12 @@ def run_modugil(path: Path, dataset: str) -> dict[str, Any]:
     report = run_import(source, path, commit=True, geocode=False)
     seconds = time.perf_counter() - started
     rows = len(report.outcomes)
-    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds), "counts": report.counts}
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "counts": report.counts,
+    }
 
 
 def run_ogr2ogr(path: Path) -> dict[str, Any]:
@@ -153,7 +184,17 @@ def ensure_pylib() -> None:
     """SQLAlchemy + GeoAlchemy2 for GeoPandas' to_postgis, kept out of the project's venv."""
     if not (PYLIB / "geoalchemy2").is_dir():
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--target", str(PYLIB), "sqlalchemy>=2", "geoalchemy2"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--target",
+                str(PYLIB),
+                "sqlalchemy>=2",
+                "geoalchemy2",
+            ],
             check=True,
         )
     sys.path.append(str(PYLIB))
@@ -166,16 +207,24 @@ def run_pandas(path: Path) -> dict[str, Any]:
     from sqlalchemy import create_engine
 
     db = settings.DATABASES["default"]
-    engine = create_engine(f"postgresql+psycopg://{db['USER']}@/{DB}?host={db['HOST']}&port={db['PORT']}")
+    engine = create_engine(
+        f"postgresql+psycopg://{db['USER']}@/{DB}?host={db['HOST']}&port={db['PORT']}"
+    )
     started = time.perf_counter()
     frame = pd.read_csv(path, dtype=str)
-    geometry = gpd.points_from_xy(pd.to_numeric(frame["경도"]), pd.to_numeric(frame["위도"]), crs="EPSG:4326")
+    geometry = gpd.points_from_xy(
+        pd.to_numeric(frame["경도"]), pd.to_numeric(frame["위도"]), crs="EPSG:4326"
+    )
     gpd.GeoDataFrame(frame, geometry=geometry).to_postgis(
         "bench_pandas", engine, if_exists="replace", chunksize=50_000, index=False
     )
     seconds = time.perf_counter() - started
     engine.dispose()
-    return {"rows": len(frame), "seconds": round(seconds, 2), "rows_per_s": round(len(frame) / seconds)}
+    return {
+        "rows": len(frame),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(len(frame) / seconds),
+    }
 
 
 def measure(name: str, path: Path, dataset: str) -> dict[str, Any]:
@@ -193,8 +242,12 @@ def measure(name: str, path: Path, dataset: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic rows (default 1,000,000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="synthetic rows (default 1,000,000)"
+    )
     args = parser.parse_args()
     ensure_pylib()
     fresh_database()
@@ -202,11 +255,21 @@ def main() -> None:
 
     national = Path(settings.DATA_DIR) / NATIONAL
     results = [measure("national parking standard 2022 (real, cp949)", national, "bench_national")]
-    results.append(measure(f"synthetic {args.rows:,} rows (same layout)", synthetic_csv(args.rows), "bench_synthetic"))
+    results.append(
+        measure(
+            f"synthetic {args.rows:,} rows (same layout)",
+            synthetic_csv(args.rows),
+            "bench_synthetic",
+        )
+    )
     document = {
         "benchmark": "importers",
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_avg": os.getloadavg()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_avg": os.getloadavg(),
+        },
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "results": results,
     }
@@ -216,12 +279,24 @@ def main() -> None:
 
 
 def table(document: dict[str, Any]) -> str:
-    lines = [
-        "| input | rows | modugil rows/s (s) | modugil re-import rows/s (s) | ogr2ogr rows/s (s) | pandas+to_postgis rows/s (s) | ogr2ogr ÷ modugil | pandas ÷ modugil |",
-        "|---|---|---|---|---|---|---|---|",
-    ]  # fmt: skip
+    columns = [
+        "input",
+        "rows",
+        "modugil rows/s (s)",
+        "modugil re-import rows/s (s)",
+        "ogr2ogr rows/s (s)",
+        "pandas+to_postgis rows/s (s)",
+        "ogr2ogr ÷ modugil",
+        "pandas ÷ modugil",
+    ]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in document["results"]:
-        m, again, ogr, pd_ = r["modugil"], r["modugil_reimport"], r["ogr2ogr"], r["pandas_to_postgis"]
+        m, again, ogr, pd_ = (
+            r["modugil"],
+            r["modugil_reimport"],
+            r["ogr2ogr"],
+            r["pandas_to_postgis"],
+        )
         lines.append(
             f"| {r['input']} | {m['rows']:,} | {m['rows_per_s']:,} ({m['seconds']}) | "
             f"{again['rows_per_s']:,} ({again['seconds']}) | {ogr['rows_per_s']:,} ({ogr['seconds']}) | "

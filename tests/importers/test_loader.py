@@ -118,7 +118,12 @@ def test_the_fast_instance_is_the_instance_django_builds(model: Any) -> None:
 
     from importers.validate import new_instance
 
-    values = {"source": "public_data", "observed_at": timezone.now(), "address": "천안시 1", "extra": {}}
+    values = {
+        "source": "public_data",
+        "observed_at": timezone.now(),
+        "address": "천안시 1",
+        "extra": {},
+    }
     if model is Place:
         values |= {"name": "이름", "category": "cafe", "toilet_accessible": True}
     else:
