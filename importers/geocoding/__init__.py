@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
 
 from importers.geocoding.address import normalize_address
-from importers.geocoding.base import Geocoder, GeocodeResult, GeocoderUnavailable
+from importers.geocoding.base import Geocoder, GeocodeResult, GeocoderUnavailable, KeyedGeocoder
 from importers.geocoding.kakao import KakaoGeocoder
 from importers.geocoding.local import LocalGeocoder
 from importers.geocoding.vworld import VWorldGeocoder
@@ -28,7 +28,7 @@ __all__ = ["GeocodeResult", "Geocoder", "GeocoderChain", "GeocoderUnavailable", 
 @dataclass
 class GeocoderChain:
     local: LocalGeocoder | None
-    remote: list[Geocoder] = field(default_factory=list)
+    remote: list[KeyedGeocoder] = field(default_factory=list)
     setup_notes: list[str] = field(default_factory=list)  # reported once geocoding is needed
     run_notes: list[str] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
@@ -125,31 +125,25 @@ def stored_locations(
     return stored
 
 
+# provider -> (adapter, settings holding its key and its base URL)
+REMOTE: dict[str, tuple[type[KeyedGeocoder], str, str]] = {
+    "kakao": (KakaoGeocoder, "IMPORTERS_KAKAO_REST_KEY", "IMPORTERS_KAKAO_URL"),
+    "vworld": (VWorldGeocoder, "IMPORTERS_VWORLD_KEY", "IMPORTERS_VWORLD_URL"),
+}
+
+
 def build_chain(names: list[str] | None = None) -> GeocoderChain:
     """The configured providers (``settings.IMPORTERS_GEOCODERS``); unkeyed ones are noted."""
     chain = GeocoderChain(local=None)
-    timeout_s = settings.IMPORTERS_GEOCODE_TIMEOUT_S
     for name in names if names is not None else settings.IMPORTERS_GEOCODERS:
         if name == "local":
             chain.local = LocalGeocoder()
-        elif name == "kakao":
-            if settings.IMPORTERS_KAKAO_REST_KEY:
-                chain.remote.append(
-                    KakaoGeocoder(
-                        settings.IMPORTERS_KAKAO_REST_KEY, settings.IMPORTERS_KAKAO_URL, timeout_s
-                    )
-                )
-            else:
-                chain.setup_notes.append(
-                    "geocoder kakao not used: MODUGIL_KAKAO_REST_KEY is not set"
-                )
-        elif name == "vworld":
-            if settings.IMPORTERS_VWORLD_KEY:
-                chain.remote.append(
-                    VWorldGeocoder(
-                        settings.IMPORTERS_VWORLD_KEY, settings.IMPORTERS_VWORLD_URL, timeout_s
-                    )
-                )
-            else:
-                chain.setup_notes.append("geocoder vworld not used: MODUGIL_VWORLD_KEY is not set")
+            continue
+        adapter, key_setting, url_setting = REMOTE[name]
+        key = getattr(settings, key_setting)
+        if key:
+            url = getattr(settings, url_setting)
+            chain.remote.append(adapter(key, url, settings.IMPORTERS_GEOCODE_TIMEOUT_S))
+        else:
+            chain.setup_notes.append(f"geocoder {name} not used: {adapter.key_setting} is not set")
     return chain

@@ -6,20 +6,16 @@
 
 from __future__ import annotations
 
-from importers.geocoding.base import GeocodeResult
+from importers.geocoding.base import GeocodeResult, KeyedGeocoder
 from importers.geocoding.http import get_json
 
 # A whole region or a whole road is not the location of one facility.
 TOO_COARSE = ("REGION", "ROAD")
 
 
-class KakaoGeocoder:
+class KakaoGeocoder(KeyedGeocoder):
     name = "kakao"
-
-    def __init__(self, key: str, base_url: str, timeout_s: float = 10.0):
-        self.key = key
-        self.base_url = base_url.rstrip("/")
-        self.timeout_s = timeout_s
+    key_setting = "MODUGIL_KAKAO_REST_KEY"
 
     def geocode(self, address: str) -> GeocodeResult | None:
         data = get_json(

@@ -10,19 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from importers.geocoding.base import GeocodeResult, GeocoderUnavailable
+from importers.geocoding.base import GeocodeResult, GeocoderUnavailable, KeyedGeocoder
 from importers.geocoding.http import get_json
 
 _ROAD_ADDRESS = re.compile(r"(로|길)\s*\d")
 
 
-class VWorldGeocoder:
+class VWorldGeocoder(KeyedGeocoder):
     name = "vworld"
-
-    def __init__(self, key: str, base_url: str, timeout_s: float = 10.0):
-        self.key = key
-        self.base_url = base_url.rstrip("/")
-        self.timeout_s = timeout_s
+    key_setting = "MODUGIL_VWORLD_KEY"
 
     def geocode(self, address: str) -> GeocodeResult | None:
         kinds = ("road", "parcel") if _ROAD_ADDRESS.search(address) else ("parcel", "road")

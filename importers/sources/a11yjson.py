@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
+from django.contrib.gis.geos import Point
 from django.db import models
 
 from importers.base import REJECTED, UNCHANGED, Record, RowOutcome, Source
@@ -24,6 +24,7 @@ from importers.errors import ImporterError
 from importers.exports.a11yjson import CATEGORY_IN, GRADE_IN
 from importers.exports.native import identity
 from importers.exports.selection import LAYERS
+from importers.geojson import geometry, load_json
 from mapping.models import DisabledParkingSpot, Place, PlaceCategory
 from mapping.models import Source as DataSource
 
@@ -212,13 +213,6 @@ def _features(document: Any) -> list[dict[str, Any]]:
     )
 
 
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ImporterError(f"Not a JSON file: {e}", fields={"file": [str(e)]}) from e
-
-
 class A11yJsonPlaces(Source):
     name = "a11yjson"
     description = "A11yJSON PlaceInfo (accessibility.cloud place-infos, modugil A11yJSON export)"
@@ -226,7 +220,7 @@ class A11yJsonPlaces(Source):
     outside_service_area_reason = FOREIGN_REASON
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        for index, feature in enumerate(_features(_load_json(path)), start=1):
+        for index, feature in enumerate(_features(load_json(path)), start=1):
             yield self._record(index, feature)
 
     def _record(self, index: int, feature: dict[str, Any]) -> Record | RowOutcome:
@@ -238,9 +232,9 @@ class A11yJsonPlaces(Source):
         if _is_own(model, props, dataset, key):
             return RowOutcome(index, key, UNCHANGED, flags=["own_record"])
         try:
-            geom = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
-        except (GEOSException, KeyError, TypeError, ValueError) as e:
-            return RowOutcome(index, key, REJECTED, {"geometry": [f"Unreadable geometry: {e}"]})
+            geom = geometry(feature)
+        except ValueError as e:
+            return RowOutcome(index, key, REJECTED, {"geometry": [str(e)]})
         if model is DisabledParkingSpot:
             return Record(model, key, parking_values(props), geom, index, dataset=dataset)
         values, entrances = place_values(props)
@@ -270,7 +264,7 @@ class JaccedePlaces(Source):
     outside_service_area_reason = FOREIGN_REASON
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        document = _load_json(path)
+        document = load_json(path)
         places = document if isinstance(document, list) else [document]
         for index, place in enumerate(places, start=1):
             yield self._record(index, place)

@@ -21,6 +21,7 @@ from importers.base import REJECTED, UNCHANGED, Record, RowOutcome, Source
 from importers.errors import ImporterError, RowError, row_error
 from importers.exports.native import OWN_DATASET, data_fields
 from importers.exports.selection import LAYERS
+from importers.geojson import features
 from importers.readers import open_csv
 
 
@@ -111,31 +112,14 @@ class ModugilGeoJson(_NativeSource):
     description = "modugil GeoJSON export (any layer)"
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ImporterError(f"Not a GeoJSON file: {e}", fields={"file": [str(e)]}) from e
-        if document.get("type") != "FeatureCollection":
-            raise ImporterError(
-                "Expected a FeatureCollection.", fields={"type": ["Not a FeatureCollection."]}
-            )
-        for index, feature in enumerate(document.get("features") or [], start=1):
-            props = feature.get("properties") or {}
-            try:
-                geom = (
-                    GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
-                    if feature.get("geometry")
-                    else None
+        for feature in features(path):
+            if feature.error:
+                key = feature.properties.get("source_ref")
+                yield RowOutcome(feature.index, key, REJECTED, {"geom": [feature.error]})
+            else:
+                yield native_record(
+                    feature.properties, feature.geom, feature.index, from_text=False
                 )
-            except (GEOSException, ValueError, TypeError) as e:
-                yield RowOutcome(
-                    index,
-                    props.get("source_ref"),
-                    REJECTED,
-                    {"geom": [f"Unreadable geometry: {e}"]},
-                )
-                continue
-            yield native_record(props, geom, index, from_text=False)
 
 
 class ModugilCsv(_NativeSource):

@@ -8,16 +8,14 @@ say nothing measurable about a point and are skipped. Street scores keep Project
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.dateparse import parse_datetime
 
 from importers.base import REJECTED, SKIPPED, Record, RowOutcome, Source
-from importers.errors import ImporterError
+from importers.geojson import features
 from importers.models import StreetAccessScore
 from mapping.models import AccessibilityFeature, FeatureType
 from mapping.models import Source as DataSource
@@ -38,22 +36,6 @@ LABEL_VALUES: dict[str, dict[str, Any]] = {
 }
 
 
-def _features(path: Path) -> list[dict[str, Any]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ImporterError(f"Not a GeoJSON file: {e}", fields={"file": [str(e)]}) from e
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise ImporterError(
-            "Expected a GeoJSON FeatureCollection.", fields={"type": ["Not a FeatureCollection."]}
-        )
-    return list(document.get("features") or [])
-
-
-def _geometry(feature: dict[str, Any]) -> GEOSGeometry:
-    return GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
-
-
 class ProjectSidewalkLabels(Source):
     name = "projectsidewalk_labels"
     description = "Project Sidewalk label points (rawLabels API, GeoJSON)"
@@ -61,13 +43,11 @@ class ProjectSidewalkLabels(Source):
     outside_service_area_reason = REASON
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        for index, feature in enumerate(_features(path), start=1):
-            props = feature.get("properties") or {}
+        for feature in features(path):
+            index, props, geom = feature.index, feature.properties, feature.geom
             label = str(props.get("label_type", ""))
-            try:
-                geom = _geometry(feature)
-            except (GEOSException, KeyError, TypeError, ValueError) as e:
-                yield RowOutcome(index, None, REJECTED, {"geometry": [f"Unreadable geometry: {e}"]})
+            if geom is None:
+                yield RowOutcome(index, None, REJECTED, {"geometry": [feature.error or "Missing."]})
                 continue
             lon, lat = geom.extent[:2]
             key = str(
@@ -105,18 +85,22 @@ class ProjectSidewalkStreets(Source):
     outside_service_area_reason = REASON
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        for index, feature in enumerate(_features(path), start=1):
-            props = feature.get("properties") or {}
+        for feature in features(path):
+            index, props, geom = feature.index, feature.properties, feature.geom
             edge = props.get("street_edge_id")
             key = str(edge) if edge is not None else ""
             try:
-                geom = _geometry(feature)
                 score = float(props["score"])
-            except (GEOSException, KeyError, TypeError, ValueError) as e:
-                yield RowOutcome(index, key, REJECTED, {"feature": [f"Unreadable feature: {e}"]})
+            except (KeyError, TypeError, ValueError) as e:
+                yield RowOutcome(index, key, REJECTED, {"score": [f"Not a number: {e}"]})
                 continue
-            if not key:
-                yield RowOutcome(index, None, REJECTED, {"street_edge_id": ["Missing."]})
+            if not key or geom is None:
+                missing = (
+                    {"street_edge_id": ["Missing."]}
+                    if not key
+                    else {"geometry": [feature.error or "Missing."]}
+                )
+                yield RowOutcome(index, key or None, REJECTED, missing)
                 continue
             values = {
                 "source": DataSource.IMPORT,

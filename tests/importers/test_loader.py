@@ -11,8 +11,8 @@ import pytest
 
 from importers.base import run_import
 from importers.registry import get_source
-from mapping import services
 from mapping.models import DisabledParkingSpot, Entrance, Place
+from tests.importers.edits import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +39,6 @@ def _stores(tmp_path: Path, ramp: str) -> Path:
     return path
 
 
-def _edit(obj: Any, user: Any, **changes: Any) -> Any:
-    def apply(locked: Any) -> Any:
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        locked.save()
-        return locked
-
-    return services.versioned_write(
-        obj,
-        version=obj.version,
-        via_header=True,
-        user=user,
-        attempted=changes,
-        method="PATCH",
-        apply=apply,
-    )
-
-
 def test_a_changed_row_is_updated_with_a_new_version_and_its_history(tmp_path: Path) -> None:
     run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 2), commit=True)
     spot = DisabledParkingSpot.objects.get()
@@ -73,7 +55,7 @@ def test_a_changed_row_is_updated_with_a_new_version_and_its_history(tmp_path: P
 
 def test_an_edit_made_here_is_never_undone_by_a_reimport(tmp_path: Path, leader: Any) -> None:
     run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 2), commit=True)
-    spot = _edit(DisabledParkingSpot.objects.get(), leader, disabled_spaces=5)  # counted on site
+    spot = edit(DisabledParkingSpot.objects.get(), leader, disabled_spaces=5)  # counted on site
     same = run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 2), commit=True)
     assert same.outcomes[0].action == "unchanged" and same.outcomes[0].flags == ["local_edit_kept"]
     newer = run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 4, total=50), commit=True)
@@ -86,7 +68,7 @@ def test_an_edit_equal_to_the_file_lets_later_imports_through_again(
     tmp_path: Path, leader: Any
 ) -> None:
     run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 2), commit=True)
-    _edit(DisabledParkingSpot.objects.get(), leader, disabled_spaces=3)
+    edit(DisabledParkingSpot.objects.get(), leader, disabled_spaces=3)
     agreeing = run_import(get_source("cheonan_parking"), _cheonan(tmp_path, 3), commit=True)
     assert agreeing.outcomes[0].action == "unchanged" and agreeing.outcomes[0].flags == []
 

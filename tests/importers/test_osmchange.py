@@ -14,6 +14,7 @@ from importers.exports.osmchange import build_osmchange, candidates
 from importers.registry import get_source
 from mapping import services
 from mapping.models import AccessibilityFeature, Place
+from tests.importers.edits import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -46,24 +47,6 @@ def _import(tmp_path: Path, toilet_version: int = 7, hours: str = "24/7") -> Non
     assert report.counts["rejected"] == 0
 
 
-def _edit(obj: Any, user: Any, **changes: Any) -> Any:
-    def apply(locked: Any) -> Any:
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        locked.save()
-        return locked
-
-    return services.versioned_write(
-        obj,
-        version=obj.version,
-        via_header=True,
-        user=user,
-        attempted=changes,
-        method="PATCH",
-        apply=apply,
-    )
-
-
 def _elements(xml: str) -> dict[str, ET.Element]:
     root = ET.fromstring(xml)  # noqa: S314 - our own output
     assert root.tag == "osmChange" and root.get("version") == "0.6"
@@ -78,11 +61,11 @@ def _tags(element: ET.Element) -> dict[str, str]:
 @pytest.fixture
 def edited(tmp_path: Path, minji: Any, official: Any) -> dict[str, Any]:
     _import(tmp_path)
-    toilet = _edit(Place.objects.get(osm_id=10), minji, wheelchair_tag="yes")
-    kerb = _edit(
+    toilet = edit(Place.objects.get(osm_id=10), minji, wheelchair_tag="yes")
+    kerb = edit(
         AccessibilityFeature.objects.get(osm_id=11), minji, kerb="lowered", kerb_height_cm=2.0
     )
-    steps = _edit(AccessibilityFeature.objects.get(osm_id=20), minji, handrail=True)
+    steps = edit(AccessibilityFeature.objects.get(osm_id=20), minji, handrail=True)
     return {"toilet": toilet, "kerb": kerb, "steps": steps, "official": official}
 
 
