@@ -22,7 +22,7 @@ from django.utils import timezone
 from importers import pending
 from importers.errors import ImporterError, RowError
 from importers.geocoding import GeocoderChain, build_chain
-from importers.load import BATCH_SIZE, load, lock_dataset
+from importers.load import BATCH_SIZE, Growth, load, lock_dataset
 from importers.models import ImportRun
 from importers.records import (
     CREATED,
@@ -136,6 +136,7 @@ class _Run:
         self.located: list[tuple[Record, str, str]] = []
         self.deferred: list[Record] = []
         self.now = timezone.now()
+        self.growth = Growth()
 
     def take(self, item: Record | RowOutcome) -> None:
         if isinstance(item, RowOutcome):
@@ -194,7 +195,7 @@ class _Run:
     def flush(self) -> None:
         if not self.batch:
             return
-        actions = load(self.batch, self.source.dataset_name, self.now)
+        actions = load(self.batch, self.source.dataset_name, self.now, self.growth)
         for record in self.batch:
             action = actions[(record.label, record.dataset or self.source.dataset_name, record.key)]
             self.report.outcomes.append(

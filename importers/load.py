@@ -139,9 +139,11 @@ def _insert(
     cursor: Any, table: str, stage: str, fields: Sequence[models.Field]
 ) -> dict[str, tuple[int, int]]:
     columns = ", ".join(f'"{f.column}"' for f in fields)
+    # The unique (source_dataset, source_ref) index decides what is new: no join to plan, and a
+    # soft-deleted row still counts as seen.
     cursor.execute(
-        f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{stage}" s '  # noqa: S608
-        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {_MATCH}) '
+        f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{stage}" '  # noqa: S608
+        "ON CONFLICT (source_dataset, source_ref) WHERE source_ref <> '' DO NOTHING "
         "RETURNING source_ref, id, version"
     )
     return {ref: (pk, version) for ref, pk, version in cursor.fetchall()}
@@ -160,7 +162,28 @@ def remember_versions(cursor: Any, table: str, written: Iterable[tuple[int, int]
     )
 
 
-def _load_group(records: list[Record], dataset: str, now: datetime) -> dict[str, str]:
+class Growth:
+    """Rows a run added per table. Planner statistics do not see them until ANALYZE; a table
+    grown from nothing to a million rows in one transaction would otherwise be planned as
+    empty (sequential scans in every later batch)."""
+
+    def __init__(self) -> None:
+        self.since_analyze: dict[str, int] = {}
+
+    def add(self, cursor: Any, table: str, rows: int) -> None:
+        grown = self.since_analyze.get(table, 0) + rows
+        if grown >= ANALYZE_EVERY:
+            cursor.execute(f'ANALYZE "{table}"')
+            grown = 0
+        self.since_analyze[table] = grown
+
+
+ANALYZE_EVERY = 50_000
+
+
+def _load_group(
+    records: list[Record], dataset: str, now: datetime, growth: Growth
+) -> dict[str, str]:
     """Upsert records sharing model, dataset and mapped fields; return {key: action}."""
     model = records[0].model
     table = model._meta.db_table
@@ -171,10 +194,12 @@ def _load_group(records: list[Record], dataset: str, now: datetime) -> dict[str,
         stage = _staging(cursor, table, fields)
         plan = [(f.attname, _converter(f)) for f in fields]
         _copy(cursor, stage, fields, (_prepared_row(r, dataset, now, plan) for r in records))
+        cursor.execute(f'ANALYZE "{stage}"')
         kept = _kept(cursor, table, stage, compared)
         updated = _update(cursor, table, stage, compared)
         created = _insert(cursor, table, stage, fields)
         remember_versions(cursor, table, [*updated.values(), *created.values()])
+        growth.add(cursor, table, len(created))
     actions = {
         r.key: CREATED if r.key in created else UPDATED if r.key in updated else UNCHANGED
         for r in records
@@ -246,8 +271,11 @@ def _same(current: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> bool:
     )
 
 
-def load(records: list[Record], default_dataset: str, now: datetime) -> Action:
+def load(
+    records: list[Record], default_dataset: str, now: datetime, growth: Growth | None = None
+) -> Action:
     """Upsert ``records`` (already validated); return {(model label, dataset, key): action}."""
+    growth = growth or Growth()
     groups: dict[tuple[Any, ...], list[Record]] = {}
     for record in records:
         dataset = record.dataset or default_dataset
@@ -257,7 +285,7 @@ def load(records: list[Record], default_dataset: str, now: datetime) -> Action:
     for (model, dataset, _), group in groups.items():
         for start in range(0, len(group), BATCH_SIZE):
             batch = group[start : start + BATCH_SIZE]
-            for key, action in _load_group(batch, dataset, now).items():
+            for key, action in _load_group(batch, dataset, now, growth).items():
                 actions[(model._meta.label, dataset, key)] = action
     return actions
 
