@@ -22,7 +22,7 @@ from django.utils import timezone
 from importers import pending
 from importers.errors import ImporterError, RowError
 from importers.geocoding import GeocoderChain, build_chain
-from importers.load import BATCH_SIZE, Growth, load, lock_dataset
+from importers.load import BATCH_SIZE, Growth, begin, load
 from importers.models import ImportRun
 from importers.records import (
     CREATED,
@@ -260,7 +260,7 @@ def execute(
             transaction.atomic(),
             pghistory.context(importer=source.name, file=Path(report.path).name),
         ):
-            lock_dataset(source.dataset_name)
+            begin(source.dataset_name)
             stream: Iterable[Any] = _dedupe(items(), source.dataset_name)
             for item in progress(stream) if progress is not None else stream:
                 run.take(item)

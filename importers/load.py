@@ -290,7 +290,15 @@ def load(
     return actions
 
 
-def lock_dataset(dataset: str) -> None:
-    """Serialise concurrent imports of one dataset (held until the transaction ends)."""
+def begin(dataset: str) -> None:
+    """Prepare the import transaction.
+
+    Serialise concurrent imports of one dataset (an advisory lock held until the end), and check
+    foreign keys per statement: Django declares them DEFERRABLE INITIALLY DEFERRED, and a million
+    deferred checks (one per inserted row and history event) pile up in the transaction, making
+    every later INSERT slower (measured: 0.5 s per 5,000 rows flat instead of growing past 4 s
+    by the 20th batch). Integrity is the same; only the checks come earlier.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"modugil-import:{dataset}"])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
