@@ -133,8 +133,9 @@ class CsvSource(Source):
     def _latest_rows(self, csv_file: CsvFile) -> dict[str, tuple[str, int]]:
         """key -> (latest value, line); the first row wins ties."""
         winners: dict[str, tuple[str, int]] = {}
-        for line, row in csv_file.rows():
-            key, stamp = self.key(row), row.get(self.prefer_latest, "")
+        for line, values in csv_file.columns(*self.key_columns, self.prefer_latest):
+            key = self.key(dict(zip(self.key_columns, values, strict=False)))
+            stamp = values[-1]
             if key not in winners or stamp > winners[key][0]:
                 winners[key] = (stamp, line)
         return winners

@@ -53,6 +53,17 @@ class CsvFile:
     text: str
     notes: list[str] = field(default_factory=list)
 
+    def columns(self, *names: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """Only some columns (canonical names), without building a dict per row."""
+        canonical = [self.rename.get(h, h) for h in self.header]
+        positions = [canonical.index(n) if n in canonical else -1 for n in names]
+        reader = csv.reader(io.StringIO(self.text))
+        next(reader, None)
+        for line, values in enumerate(reader, start=2):
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            yield line, tuple(values[p].strip() if 0 <= p < len(values) else "" for p in positions)
+
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         reader = csv.reader(io.StringIO(self.text))
         next(reader, None)

@@ -91,8 +91,14 @@ def _check_without_area(geom: GEOSGeometry, allowed: tuple[str, ...]) -> GEOSGeo
 
 
 @cache
-def _defaults(model: type[models.Model]) -> tuple[tuple[str, Callable[[], Any]], ...]:
-    return tuple((f.attname, f.get_default) for f in model._meta.concrete_fields)
+def _defaults(
+    model: type[models.Model],
+) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """(constant defaults, callable defaults such as ``timezone.now`` or ``dict``)."""
+    fields = model._meta.concrete_fields
+    dynamic = tuple((f.attname, f.get_default) for f in fields if callable(f.default))
+    constant = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    return constant, dynamic
 
 
 def new_instance(model: type[models.Model], values: dict[str, Any]) -> models.Model:
@@ -105,7 +111,9 @@ def new_instance(model: type[models.Model], values: dict[str, Any]) -> models.Mo
     obj = model.__new__(model)
     obj._state = ModelState()
     state = obj.__dict__
-    for attname, default in _defaults(model):
+    constant, dynamic = _defaults(model)
+    state.update(constant)
+    for attname, default in dynamic:
         state[attname] = default()
     for name, value in values.items():
         setattr(obj, name, value)
