@@ -1,92 +1,94 @@
-"""The import pipeline: source -> parse -> validate -> load, with a per-row report.
+"""The import pipeline: source -> parse -> locate -> validate -> load, with a per-row report.
 
-A source turns a file into ``Record``s (or ``RowError``s). ``run_import`` validates every record,
-then, only with ``commit=True``, upserts them in one transaction keyed by the source's own id
-(``source_dataset``, ``source_ref``). A dry run is the default. A batch that cannot be read at all
-writes nothing; rows that fail validation are reported per row and skipped (``strict=True``
-turns any rejected row into a failed batch).
+A source turns a file into ``Record``s (or ``RowOutcome``s for rows it already judged).
+``run_import`` streams them: address-only rows are geocoded (or kept as *needs geocoding*),
+every record is validated, and valid ones are upserted in batches keyed by the source's own id.
+Everything happens in **one transaction**: a dry run (the default) and a strict run with a
+rejected row roll it back, so their report is exact and nothing is written; a batch that
+cannot be read at all (encoding, missing columns) writes nothing either.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pghistory
-from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from importers import pending
 from importers.errors import ImporterError, RowError
+from importers.geocoding import GeocoderChain, build_chain
+from importers.load import BATCH_SIZE, Growth, begin, load
 from importers.models import ImportRun
-from mapping.models import Observation
-from modugil.errors import InvalidInput
-from modugil.geo import check_geometry
+from importers.records import (
+    CREATED,
+    NEEDS_GEOCODING,
+    REJECTED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    ImportReport,
+    Record,
+    RowOutcome,
+)
+from importers.validate import Bbox, validate
 
-CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+__all__ = [
+    "CREATED",
+    "NEEDS_GEOCODING",
+    "REJECTED",
+    "SKIPPED",
+    "UNCHANGED",
+    "UPDATED",
+    "ImportReport",
+    "Record",
+    "RowOutcome",
+    "Source",
+    "file_sha256",
+    "run_import",
+]
+
 MAX_REPORTED_REJECTIONS = 1000
-BATCH_SIZE = 2000
-
-
-@dataclass
-class Record:
-    """One row, parsed: the target model, its key in the source, field values and children."""
-
-    model: type[Observation]
-    key: str
-    values: dict[str, Any]
-    geom: GEOSGeometry | None
-    row: int
-    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RowOutcome:
-    row: int
-    key: str | None
-    action: str
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    source: str
-    path: str
-    sha256: str
-    committed: bool = False
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    message: str = ""
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = Counter(o.action for o in self.outcomes)
-        flagged = Counter(flag for o in self.outcomes for flag in o.flags)
-        base = {k: counts.get(k, 0) for k in (CREATED, UPDATED, UNCHANGED, REJECTED)}
-        return {**base, **{k: n for k, n in counts.items() if k not in base}, **flagged}
-
-    @property
-    def rejected(self) -> list[RowOutcome]:
-        return [o for o in self.outcomes if o.action == REJECTED]
 
 
 class Source:
-    """Base for a data source. Subclasses implement ``records`` and set ``name``."""
+    """Base for a data source. Subclasses set ``name`` and implement ``records``.
+
+    Foreign reference data (Washington DC, Redmond, Helsinki...) lies outside the Korean service
+    area: such a source sets ``check_service_area = False`` **and** says why in
+    ``outside_service_area_reason``; the reason is written into every report of the source.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
-    # Checked against settings.SERVICE_AREA; sources of foreign reference data turn it off.
+    dataset: ClassVar[str] = ""  # where records are stored; defaults to ``name``
     check_service_area: ClassVar[bool] = True
+    outside_service_area_reason: ClassVar[str] = ""
+    expected_bbox: ClassVar[Bbox | None] = None  # rows outside are flagged, not rejected
+
+    def __init__(self) -> None:
+        self.run_notes: list[str] = []  # what reading the file noticed (renamed columns...)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.check_service_area and not cls.outside_service_area_reason:
+            msg = f"{cls.__name__} skips the service-area check without saying why."
+            raise TypeError(msg)
+
+    @property
+    def dataset_name(self) -> str:
+        return self.dataset or self.name
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
-        """Yield a ``Record`` per good row or a rejected ``RowOutcome`` per bad one."""
+        """Yield a ``Record`` per good row or a ``RowOutcome`` per row judged already."""
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """Called inside the import transaction after the last batch (side tables)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -97,154 +99,109 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# --- validation ---------------------------------------------------------------------------------
-
-_GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
-    "place": ("Point",),
-    "accessibilityfeature": ("Point", "LineString"),
-    "disabledparkingspot": ("Point", "Polygon", "MultiPolygon"),
-}
+class _Rollback(Exception):
+    pass
 
 
-def validate(record: Record, source: Source) -> Record:
-    """Model field validation and geometry checks; raises ``RowError`` naming the fields."""
-    errors: dict[str, list[str]] = {}
-    if record.geom is None:
-        errors["geom"] = ["No location."]
-    else:
-        allowed = _GEOMETRY_TYPES[record.model._meta.model_name or ""]
-        try:
-            if source.check_service_area:
-                record.geom = check_geometry(record.geom, allowed_types=allowed)
-            elif not record.geom.valid:
-                errors["geom"] = [f"Invalid geometry: {record.geom.valid_reason}"]
-        except InvalidInput as e:
-            errors.update(e.fields)
-    instance = record.model(**record.values)
-    try:
-        instance.clean_fields(exclude=["geom", "observer", "confidence", "source", "place"])
-    except ValidationError as e:
-        for name, messages in e.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    for name, messages in instance.cross_field_errors().items():
-        errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise RowError(errors)
-    return record
-
-
-# --- loading (upsert keyed by source_dataset + source_ref) ------------------------------------
-
-
-def _differs(obj: models.Model, values: dict[str, Any], geom: GEOSGeometry | None) -> bool:
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            return True
-    current = getattr(obj, "geom", None)
-    return geom is not None and (current is None or not current.equals_exact(geom, tolerance=1e-9))
-
-
-def _children_differ(obj: models.Model, children: dict[str, list[dict[str, Any]]]) -> bool:
-    for relation, rows in children.items():
-        existing = (
-            list(getattr(obj, relation).order_by("pk").values(*rows[0].keys())) if rows else []
-        )
-        if rows and existing != rows:
-            return True
-        if not rows and getattr(obj, relation).exists():
-            return True
-    return False
-
-
-def _write_children(obj: models.Model, children: dict[str, list[dict[str, Any]]]) -> None:
-    for relation, rows in children.items():
-        manager = getattr(obj, relation)
-        manager.all().delete()
-        related_model = manager.model
-        fk_name = manager.field.name
-        related_model.objects.bulk_create([related_model(**{fk_name: obj}, **row) for row in rows])
-
-
-def _load_batch(dataset: str, batch: list[Record], now: Any) -> dict[str, str]:
-    """Upsert one model's records; return {key: action}."""
-    model = batch[0].model
-    existing = {
-        obj.source_ref: obj
-        for obj in model.all_objects.filter(  # type: ignore[attr-defined]
-            source_dataset=dataset, source_ref__in=[r.key for r in batch]
-        )
-    }
-    actions: dict[str, str] = {}
-    to_create: list[tuple[Observation, Record]] = []
-    to_update: list[Observation] = []
-    update_fields: set[str] = set()
-    for record in batch:
-        obj = existing.get(record.key)
-        if obj is None:
-            obj = model(  # type: ignore[misc]
-                **record.values, geom=record.geom, source_dataset=dataset, source_ref=record.key
-            )
-            obj.prepare_for_save()
-            to_create.append((obj, record))
-            actions[record.key] = CREATED
-        elif obj.deleted_at is not None:
-            actions[record.key] = (
-                UNCHANGED  # deleted locally on purpose: an import never resurrects it
-            )
-        elif _differs(obj, record.values, record.geom) or _children_differ(obj, record.children):
-            for name, value in record.values.items():
-                setattr(obj, name, value)
-            obj.geom = record.geom  # type: ignore[attr-defined, misc]
-            obj.version += 1
-            obj.updated_at = now
-            obj.prepare_for_save()
-            update_fields.update(
-                record.values, {"geom", "version", "updated_at", "resurvey_due_at"}
-            )
-            to_update.append(obj)
-            if record.children:
-                _write_children(obj, record.children)
-            actions[record.key] = UPDATED
-        else:
-            actions[record.key] = UNCHANGED
-    created = model.objects.bulk_create([obj for obj, _ in to_create], batch_size=BATCH_SIZE)
-    for obj, record in zip(created, (r for _, r in to_create), strict=True):
-        if record.children:
-            _write_children(obj, record.children)
-    if to_update:
-        model.all_objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
-    return actions
-
-
-def _load(source: Source, records: list[Record]) -> dict[tuple[str, str], str]:
-    now = timezone.now()
-    actions: dict[tuple[str, str], str] = {}
-    by_model: dict[type[Observation], list[Record]] = {}
-    for record in records:
-        by_model.setdefault(record.model, []).append(record)
-    for model, model_records in by_model.items():
-        for start in range(0, len(model_records), BATCH_SIZE):
-            batch = model_records[start : start + BATCH_SIZE]
-            for key, action in _load_batch(source.name, batch, now).items():
-                actions[(model._meta.label, key)] = action
-    return actions
-
-
-def _dedupe(records: Iterable[Record | RowOutcome]) -> Iterator[Record | RowOutcome]:
-    seen: dict[tuple[str, str], int] = {}
-    for item in records:
+def _dedupe(items: Iterable[Record | RowOutcome], dataset: str) -> Iterator[Record | RowOutcome]:
+    seen: dict[tuple[str, str, str], int] = {}
+    for item in items:
         if isinstance(item, Record):
-            ident = (item.model._meta.label, item.key)
+            ident = (item.label, item.dataset or dataset, item.key)
             if ident in seen:
                 yield RowOutcome(
                     item.row,
                     item.key,
                     REJECTED,
                     {"key": [f"Duplicate of row {seen[ident]} (same source id)."]},
+                    ["duplicate"],
                 )
                 continue
             seen[ident] = item.row
         yield item
+
+
+class _Run:
+    """One pass over a source's items inside the import transaction."""
+
+    def __init__(
+        self, source: Source, report: ImportReport, chain: GeocoderChain | None, check_area: bool
+    ):
+        self.source = source
+        self.report = report
+        self.chain = chain
+        self.check_area = check_area
+        self.batch: list[Record] = []
+        self.needs_location: list[Record] = []
+        self.located: list[tuple[Record, str, str]] = []
+        self.deferred: list[Record] = []
+        self.now = timezone.now()
+        self.growth = Growth()
+
+    def take(self, item: Record | RowOutcome) -> None:
+        if isinstance(item, RowOutcome):
+            self.report.outcomes.append(item)
+        elif item.geom is None and item.addresses:
+            # located at the end, when every located row of the file can lend its address
+            self.deferred.append(item)
+        else:
+            self._check(item)
+
+    def _check(self, record: Record) -> None:
+        try:
+            validate(record, check_area=self.check_area, expected_bbox=self.source.expected_bbox)
+        except RowError as e:
+            self.report.outcomes.append(
+                RowOutcome(record.row, record.key, REJECTED, e.fields, record.flags)
+            )
+            return
+        self.batch.append(record)
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def locate_deferred(self) -> None:
+        """Geocode the address-only rows; the rest wait as *needs geocoding*.
+
+        Repeated until nothing new is found: a row placed by address lends that address to the
+        others, so the result does not depend on row order (and a re-import changes nothing).
+        """
+        self.flush()
+        dataset = self.source.dataset_name
+        remaining = self.deferred
+        while remaining and self.chain is not None:
+            found = self.chain.locate_many(remaining, dataset)
+            for index, (geom, provider) in sorted(found.items()):
+                record = remaining[index]
+                record.geom = geom
+                record.flags.append(f"geocoded:{provider}")
+                self.located.append((record, record.dataset or dataset, provider))
+                self._check(record)
+                self.chain.learn(record)  # lends its address to the rows still unplaced
+            remaining = [r for i, r in enumerate(remaining) if i not in found]
+            if not found:
+                break
+        tried = "no geocoder" if self.chain is None else "the configured geocoders"
+        message = f"No coordinates; the address was not found by {tried}."
+        for record in remaining:
+            self.report.outcomes.append(
+                RowOutcome(
+                    record.row, record.key, NEEDS_GEOCODING, {"geom": [message]}, record.flags
+                )
+            )
+            self.needs_location.append(record)
+        self.deferred = []
+        self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        actions = load(self.batch, self.source.dataset_name, self.now, self.growth)
+        for record in self.batch:
+            action = actions[(record.label, record.dataset or self.source.dataset_name, record.key)]
+            self.report.outcomes.append(
+                RowOutcome(record.row, record.key, action, flags=record.flags)
+            )
+        self.batch = []
 
 
 def run_import(
@@ -254,79 +211,98 @@ def run_import(
     commit: bool = False,
     strict: bool = False,
     user: Any = None,
-    progress: Any = None,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    geocode: bool = True,
+    geocoder: GeocoderChain | None = None,
+    outside_service_area: str = "",
 ) -> ImportReport:
-    """Read, validate and (with ``commit``) load ``path``; always returns the per-row report."""
+    """Read, locate, validate and (with ``commit``) load ``path``; return the per-row report.
+
+    ``outside_service_area`` (a reason) turns the service-area check off for this run only.
+    """
     if not path.is_file():
         raise ImporterError(f"No such file: {path}", fields={"path": ["File not found."]})
+    report = ImportReport(source.name, str(path), file_sha256(path), source.dataset_name)
+    return execute(
+        source,
+        lambda: source.records(path),
+        report,
+        commit=commit,
+        strict=strict,
+        user=user,
+        progress=progress,
+        geocoder=geocoder if geocoder is not None else (build_chain() if geocode else None),
+        outside_service_area=outside_service_area,
+    )
+
+
+def execute(
+    source: Source,
+    items: Callable[[], Iterable[Record | RowOutcome]],
+    report: ImportReport,
+    *,
+    commit: bool,
+    strict: bool = False,
+    user: Any = None,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    geocoder: GeocoderChain | None = None,
+    outside_service_area: str = "",
+) -> ImportReport:
+    """Run ``items`` through locate -> validate -> load in one transaction (see module doc)."""
     started = timezone.now()
-    report = ImportReport(source.name, str(path), file_sha256(path))
-    valid: list[Record] = []
-    items: Iterable[Record | RowOutcome] = _dedupe(source.records(path))
-    if progress is not None:
-        items = progress(items)
+    check_area = source.check_service_area and not outside_service_area
+    reason = outside_service_area or source.outside_service_area_reason
+    if not check_area:
+        report.notes.append(f"service-area check skipped: {reason}")
+    run = _Run(source, report, geocoder, check_area)
     try:
-        for item in items:
-            if isinstance(item, RowOutcome):
-                report.outcomes.append(item)
-                continue
-            try:
-                valid.append(validate(item, source))
-            except RowError as e:
-                report.outcomes.append(
-                    RowOutcome(item.row, item.key, REJECTED, e.fields, item.flags)
+        with (
+            transaction.atomic(),
+            pghistory.context(importer=source.name, file=Path(report.path).name),
+        ):
+            begin(source.dataset_name)
+            stream: Iterable[Any] = _dedupe(items(), source.dataset_name)
+            for item in progress(stream) if progress is not None else stream:
+                run.take(item)
+            run.locate_deferred()
+            source.finish()
+            if strict and report.rejected:
+                report.message = (
+                    f"{len(report.rejected)} rows rejected; strict mode writes nothing."
                 )
+                raise _Rollback
+            if not commit:
+                raise _Rollback
+            pending.remember(source.name, source.dataset_name, run.needs_location, report.path)
+            pending.mark_resolved(run.located)
+            report.committed = True
+    except _Rollback:
+        pass
     except ImporterError as e:
         report.message = e.message
         _save_run(report, started, user)
         raise
-    if strict and report.rejected:
-        report.message = f"{len(report.rejected)} rows rejected; strict mode writes nothing."
-        commit = False
-    if commit:
-        with transaction.atomic(), pghistory.context(importer=source.name, file=path.name):
-            actions = _load(source, valid)
-        report.committed = True
-    else:
-        actions = _dry_run_actions(source, valid)
-    for record in valid:
-        action = actions[(record.model._meta.label, record.key)]
-        report.outcomes.append(RowOutcome(record.row, record.key, action, flags=record.flags))
+    finally:
+        later = [*source.run_notes, *(geocoder.notes if geocoder is not None else [])]
+        report.notes.extend(n for n in later if n not in report.notes)
     report.outcomes.sort(key=lambda o: o.row)
     _save_run(report, started, user)
     return report
 
 
-def _dry_run_actions(source: Source, records: list[Record]) -> dict[tuple[str, str], str]:
-    """What a commit would do, computed in a transaction that is always rolled back."""
-
-    class _Rollback(Exception):
-        pass
-
-    result: dict[tuple[str, str], str] = {}
-    try:
-        with transaction.atomic():
-            result = _load(source, records)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return result
-
-
 def _save_run(report: ImportReport, started: Any, user: Any) -> None:
-    ImportRun.objects.create(
+    report.run_id = ImportRun.objects.create(
         source=report.source,
-        path=report.path,
+        dataset=report.dataset,
+        path=report.path[:500],
         sha256=report.sha256,
         committed=report.committed,
         status=ImportRun.Status.FAILED if report.message else ImportRun.Status.OK,
         counts=report.counts,
-        rejected=[
-            {"row": o.row, "key": o.key, "errors": o.errors}
-            for o in report.rejected[:MAX_REPORTED_REJECTIONS]
-        ],
+        rejected=[o.as_dict() for o in report.rejected[:MAX_REPORTED_REJECTIONS]],
+        notes=report.notes,
         message=report.message,
         started_at=started,
         finished_at=timezone.now(),
         user=user if user is not None and getattr(user, "is_authenticated", False) else None,
-    )
+    ).pk

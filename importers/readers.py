@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-from collections.abc import Iterator, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -34,10 +37,58 @@ def detect_encoding(raw: bytes) -> str:
     return str(best.encoding)
 
 
-def read_csv(
-    path: Path, required: Sequence[str], encoding: str | None = None
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) after checking every ``required`` column is in the header."""
+@dataclass
+class CsvFile:
+    """A decoded CSV whose header was checked; ``rows`` yields rows keyed by canonical names.
+
+    ``aliases`` maps a canonical column name to other names it may carry in older or newer
+    releases; a renamed column that is found is noted, a missing one fails the whole batch with
+    the closest header names as hints.
+    """
+
+    path: Path
+    encoding: str
+    header: list[str]
+    rename: dict[str, str]  # file column -> canonical name
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+    def columns(self, *names: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """Only some columns (canonical names), without building a dict per row."""
+        canonical = [self.rename.get(h, h) for h in self.header]
+        positions = [canonical.index(n) if n in canonical else -1 for n in names]
+        reader = csv.reader(io.StringIO(self.text))
+        next(reader, None)
+        for line, values in enumerate(reader, start=2):
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            yield line, tuple(values[p].strip() if 0 <= p < len(values) else "" for p in positions)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        reader = csv.reader(io.StringIO(self.text))
+        next(reader, None)
+        names = [self.rename.get(h, h) for h in self.header]
+        width = len(names)
+        for line, values in enumerate(reader, start=2):
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            yield (
+                line,
+                {name: (value or "").strip() for name, value in zip(names, values, strict=False)},
+            )
+
+
+def open_csv(
+    path: Path,
+    required: Iterable[str],
+    encoding: str | None = None,
+    *,
+    optional: Iterable[str] = (),
+    aliases: dict[str, tuple[str, ...]] | None = None,
+) -> CsvFile:
+    """Decode ``path`` (detecting cp949 / utf-8) and resolve its header against ``required``."""
     raw = path.read_bytes()
     encoding = encoding or detect_encoding(raw)
     try:
@@ -47,17 +98,46 @@ def read_csv(
             f"The file is not valid {encoding}: {e}",
             fields={"encoding": [f"Not valid {encoding}."]},
         ) from e
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    missing = [c for c in required if c not in header]
+    text = text.lstrip("\ufeff")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # macOS exports decompose Hangul
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    rename, notes, missing = _resolve(header, list(required), list(optional), aliases or {})
     if missing:
+        hints = {m: difflib.get_close_matches(m, header, n=1, cutoff=0.5) for m in missing}
         raise ImporterError(
             f"Missing columns: {', '.join(missing)} (found: {', '.join(header)})",
-            fields={column: ["Missing column."] for column in missing},
+            fields={
+                m: [f"Missing column{'; did you mean ' + repr(h[0]) + '?' if h else '.'}"]
+                for m, h in hints.items()
+            },
         )
-    for line, row in enumerate(reader, start=2):
-        yield line, {k: (v or "").strip() for k, v in row.items() if k is not None}
+    return CsvFile(path, encoding, header, rename, text, notes)
+
+
+def _resolve(
+    header: list[str], required: list[str], optional: list[str], aliases: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, str], list[str], list[str]]:
+    rename: dict[str, str] = {}
+    notes: list[str] = []
+    missing: list[str] = []
+    for column in [*required, *optional]:
+        if column in header:
+            continue
+        found = next((a for a in aliases.get(column, ()) if a in header), None)
+        if found is not None:
+            rename[found] = column
+            notes.append(f"column {column!r} read from {found!r}")
+        elif column in required:
+            missing.append(column)
+    return rename, notes, missing
+
+
+def read_csv(
+    path: Path, required: Sequence[str], encoding: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) after checking every ``required`` column is in the header."""
+    yield from open_csv(path, required, encoding).rows()
 
 
 def parse_flag(value: str, column: str) -> bool | None:

@@ -209,6 +209,25 @@ CACHES = {
 # lon, lat, zoom of the maps' first view (the demo area: Yeouido, Seoul).
 TILES_MAP_CENTER = envfloats("MODUGIL_MAP_CENTER", (126.93, 37.53, 13.0), 3)
 
+# --- Importers: geocoding address-only rows, uploads and exports ----------------------------------
+# Providers tried in order for rows with an address but no location. "local" matches addresses
+# already in the database and needs no key; Kakao and VWorld are used only when keyed.
+IMPORTERS_GEOCODERS = [
+    n.strip() for n in env("MODUGIL_GEOCODERS", "local,kakao,vworld").split(",") if n.strip()
+]
+if set(IMPORTERS_GEOCODERS) - {"local", "kakao", "vworld"}:
+    msg = f"MODUGIL_GEOCODERS={IMPORTERS_GEOCODERS}: use local, kakao and/or vworld"
+    raise ImproperlyConfigured(msg)
+IMPORTERS_KAKAO_REST_KEY = env("MODUGIL_KAKAO_REST_KEY")
+IMPORTERS_KAKAO_URL = env("MODUGIL_KAKAO_URL", "https://dapi.kakao.com")
+IMPORTERS_VWORLD_KEY = env("MODUGIL_VWORLD_KEY")
+IMPORTERS_VWORLD_URL = env("MODUGIL_VWORLD_URL", "https://api.vworld.kr")
+IMPORTERS_GEOCODE_TIMEOUT_S = envint("MODUGIL_GEOCODE_TIMEOUT_S", 10)
+# Files officials upload through the API to import (the command line has no limit).
+IMPORTERS_MAX_UPLOAD_BYTES = envint("MODUGIL_IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Bulk exports per client (DRF rate syntax); officials are not throttled.
+IMPORTERS_EXPORT_RATE = env("MODUGIL_EXPORT_RATE", "60/hour")
+
 # --- Mapping: re-survey intervals per feature type, in days (StreetComplete check_date idea) ------
 RESURVEY_DAYS = {
     "kerb": 8 * 365,

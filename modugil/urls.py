@@ -21,6 +21,7 @@ urlpatterns = [
     path("tiles/", include("tiles.urls")),
     path("api/routing/", include("routing.urls")),
     path("", include("violations.urls")),  # /api/violations/... and /violations/... pages
+    path("api/", include("importers.urls")),
     # Contribution photos are public by design (EXIF already stripped); nothing else under media is.
     re_path(r"^media/(?P<path>photos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("volunteer.urls")),

@@ -2,6 +2,7 @@
 
 Places: named amenities, shops, tourism, stations and parks, plus anything tagged
 ``wheelchair``/``toilets:wheelchair``. Features: crossings, kerbs, elevators, steps and steep ways.
+Disabled parking: car parks with ``capacity:disabled`` and ``parking_space=disabled`` bays.
 Tags are copied to ``osm_tags`` with the element version, so a later write-back changes only
 what modugil changed.
 """
@@ -14,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import osmium
-from django.contrib.gis.geos import LineString, Point
+from django.contrib.gis.geos import LineString, Point, Polygon
 
 from importers.base import REJECTED, Record, RowOutcome, Source
 from importers.errors import ImporterError
+from importers.models import OsmElementSnapshot
 from importers.osm.tags import (
     crossing_kind,
     kerb_height_cm,
@@ -27,7 +29,19 @@ from importers.osm.tags import (
     parse_length_m,
     parse_step_count,
 )
-from mapping.models import AccessibilityFeature, FeatureType, Place, PlaceCategory, Surface
+from importers.sources.osm_a11y_tags import (
+    capacity_disabled,
+    disabled_parking_values,
+    wheelchair_extra,
+)
+from mapping.models import (
+    AccessibilityFeature,
+    DisabledParkingSpot,
+    FeatureType,
+    Place,
+    PlaceCategory,
+    Surface,
+)
 from mapping.models import Source as DataSource
 
 STEEP_WAY_PCT = 5.0
@@ -114,6 +128,10 @@ def place_values(tags: dict[str, str], category: str) -> dict[str, Any]:
         if category != PlaceCategory.TOILET
         else parse_bool(tags.get("wheelchair") or tags.get("toilets:wheelchair")),
         "has_elevator": parse_bool(tags.get("elevator")),
+        "parking_disabled_spaces": capacity_disabled(tags)
+        if category == PlaceCategory.PARKING
+        else None,
+        "extra": wheelchair_extra(tags),
     }
 
 
@@ -194,9 +212,33 @@ def _way_line(way: Any) -> LineString | None:
     return LineString(coords, srid=4326)
 
 
+def _area_or_point(line: LineString) -> Polygon | Point:
+    """A closed way as its polygon (a car park's outline), otherwise its centroid."""
+    if line.closed and len(line.coords) >= 4:
+        polygon = Polygon(line.coords, srid=4326)
+        if polygon.valid:
+            return polygon
+    point = line.centroid
+    point.srid = 4326
+    return point
+
+
 class OsmPoisSource(Source):
+    """Places, accessibility features and disabled parking from an OSM extract.
+
+    Every element that becomes a record is also remembered as an ``OsmElementSnapshot`` (node
+    position, way node list, version) so that an osmChange write-back can send the element
+    unchanged except for the tags modugil changed.
+    """
+
     name = "osm"
-    description = "OpenStreetMap places and accessibility features (PBF or XML)"
+    description = "OpenStreetMap places, accessibility features and disabled parking (PBF or XML)"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshots: dict[
+            tuple[str, int], tuple[int, float | None, float | None, list[int]]
+        ] = {}
 
     def records(self, path: Path) -> Iterator[Record | RowOutcome]:
         try:
@@ -206,44 +248,77 @@ class OsmPoisSource(Source):
         for index, obj in enumerate(processor, start=1):
             if obj.is_relation():
                 continue
-            is_way = obj.is_way()
             tags = {t.k: t.v for t in obj.tags}
-            if not tags:
-                continue
-            osm_type = "way" if is_way else "node"
-            key = f"{osm_type}/{obj.id}"
-            category = place_category(tags)
-            named = bool(tags.get("name") or tags.get("name:ko") or tags.get("name:en"))
-            as_place = category is not None and (
-                named or category in (PlaceCategory.TOILET, PlaceCategory.OTHER)
-            )
-            feature = None if as_place else feature_values(tags, is_way)
-            if not as_place and feature is None:
-                continue
-            geom: Point | LineString | None
-            if is_way:
-                line = _way_line(obj)
-                if line is None:
-                    yield RowOutcome(
-                        index, key, REJECTED, {"geom": ["Way's nodes are outside the extract."]}
-                    )
-                    continue
-                geom = line.centroid if as_place else line
-                if as_place:
-                    geom.srid = 4326
-            else:
-                if not obj.location.valid():
-                    continue
-                geom = Point(obj.location.lon, obj.location.lat, srid=4326)
-            provenance = _provenance(obj, tags, osm_type)
-            if provenance["observed_at"] is None:
-                provenance.pop("observed_at")
-            if as_place:
-                values = {**place_values(tags, category), **provenance}  # type: ignore[arg-type]
-                if not values["name"]:
-                    values["name"] = (
-                        "화장실" if category == PlaceCategory.TOILET else tags.get("amenity", "OSM")
-                    )
-                yield Record(Place, key, values, geom, index)
-            else:
-                yield Record(AccessibilityFeature, key, {**feature, **provenance}, geom, index)  # type: ignore[dict-item]
+            if tags:
+                yield from self._element(index, obj, tags)
+
+    def _element(self, index: int, obj: Any, tags: dict[str, str]) -> Iterator[Record | RowOutcome]:
+        is_way = obj.is_way()
+        osm_type = "way" if is_way else "node"
+        key = f"{osm_type}/{obj.id}"
+        category = place_category(tags)
+        named = bool(tags.get("name") or tags.get("name:ko") or tags.get("name:en"))
+        # Unnamed POIs are listed when they are toilets or say something about accessibility.
+        tagged = "wheelchair" in tags or "toilets:wheelchair" in tags
+        as_place = category is not None and (
+            named or tagged or category in (PlaceCategory.TOILET, PlaceCategory.OTHER)
+        )
+        feature = None if as_place else feature_values(tags, is_way)
+        parking = disabled_parking_values(tags)
+        if not as_place and feature is None and parking is None:
+            return
+        if is_way:
+            line = _way_line(obj)
+            if line is None:
+                yield RowOutcome(
+                    index, key, REJECTED, {"geom": ["Way's nodes are outside the extract."]}
+                )
+                return
+        elif not obj.location.valid():
+            return
+        else:
+            line = None
+        node = None if is_way else Point(obj.location.lon, obj.location.lat, srid=4326)
+        provenance = _provenance(obj, tags, osm_type)
+        if provenance["observed_at"] is None:
+            provenance.pop("observed_at")
+        self._remember(obj, osm_type, node)
+        if as_place:
+            values = {**place_values(tags, category), **provenance}  # type: ignore[arg-type]
+            if not values["name"]:
+                values["name"] = (
+                    "화장실" if category == PlaceCategory.TOILET else tags.get("amenity", "OSM")
+                )
+            point = node or line.centroid  # type: ignore[union-attr]
+            point.srid = 4326
+            yield Record(Place, key, values, point, index)
+        elif feature is not None:
+            yield Record(AccessibilityFeature, key, {**feature, **provenance}, node or line, index)
+        if parking is not None:
+            geom = node or _area_or_point(line)  # type: ignore[arg-type]
+            yield Record(DisabledParkingSpot, key, {**parking, **provenance}, geom, index)
+
+    def _remember(self, obj: Any, osm_type: str, node: Point | None) -> None:
+        node_ids = [] if node is not None else [n.ref for n in obj.nodes]
+        self.snapshots[(osm_type, obj.id)] = (
+            obj.version or 0,
+            node.x if node is not None else None,
+            node.y if node is not None else None,
+            node_ids,
+        )
+
+    def finish(self) -> None:
+        """Store the element versions as seen."""
+        store_snapshots(self.snapshots)
+        self.snapshots = {}
+
+
+def store_snapshots(
+    snapshots: dict[tuple[str, int], tuple[int, float | None, float | None, list[int]]],
+) -> None:
+    """One row per element version; versions already stored are left as they are."""
+    rows = [
+        OsmElementSnapshot(osm_type=t, osm_id=i, version=v, lon=lon, lat=lat, node_ids=nodes)
+        for (t, i), (v, lon, lat, nodes) in snapshots.items()
+    ]
+    OsmElementSnapshot.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
