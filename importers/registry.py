@@ -14,6 +14,7 @@ from importers.sources.kr_public import (
     SeochoFacilitiesGeocoded,
 )
 from importers.sources.modugil_native import ModugilCsv, ModugilGeoJson, ModugilGeoPackage
+from importers.sources.opensidewalks import OpenSidewalksKerbs
 from importers.sources.project_sidewalk import ProjectSidewalkLabels, ProjectSidewalkStreets
 
 SOURCES: dict[str, type[Source]] = {
@@ -28,6 +29,7 @@ SOURCES: dict[str, type[Source]] = {
         SeoulPublicToilets,
         ProjectSidewalkLabels,
         ProjectSidewalkStreets,
+        OpenSidewalksKerbs,
         A11yJsonPlaces,
         JaccedePlaces,
         ModugilGeoJson,

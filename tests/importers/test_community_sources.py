@@ -210,3 +210,21 @@ def test_capacity_disabled_and_disabled_bays_become_parking_spots(tmp_path: Path
     assert (cafe.toilet_accessible, cafe.wheelchair_tag) == (True, "limited")
     assert cafe.extra == {"wheelchair_description": "입구 한 칸"}
     assert OsmElementSnapshot.objects.get(osm_id=4).version == 5
+
+
+def test_opensidewalks_curb_nodes_become_kerbs_with_the_readme_counts() -> None:
+    dataset = shared_data("external/opensidewalks_redmond_wa/wa.microsoft.graph.nodes.OSW.geojson")
+    report = run_import(get_source("opensidewalks_kerbs"), dataset, commit=True)
+    assert report.counts["created"] == 757  # README: barrier=kerb 757
+    assert report.counts["skipped"] == 3916 - 757  # plain network nodes
+    kerbs = AccessibilityFeature.objects.filter(source_dataset="opensidewalks_kerbs")
+    # README: lowered 645 / raised 91 / flush 21
+    assert Counter(kerbs.values_list("kerb", flat=True)) == {
+        "lowered": 645,
+        "raised": 91,
+        "flush": 21,
+    }
+    assert set(kerbs.filter(kerb="lowered").values_list("kerb_height_cm", flat=True)) == {3.0}
+    assert kerbs.filter(tactile_paving=True).exists()
+    again = run_import(get_source("opensidewalks_kerbs"), dataset, commit=True)
+    assert again.counts["unchanged"] == 757
