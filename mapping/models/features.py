@@ -36,7 +36,13 @@ class FeatureQuerySet(ObservationQuerySet):
         return self.alive().filter(Q(is_temporary=False) | Q(expires_at__gt=now))  # type: ignore[return-value]
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk statement (imports), same events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class AccessibilityFeature(Observation):
     """One observed thing on the way, with measurements in OSM vocabulary and units in names."""
 

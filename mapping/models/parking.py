@@ -21,7 +21,13 @@ class LotKind(models.TextChoices):
     ATTACHED = "attached", _("Attached to a building (부설)")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk statement (imports), same events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class DisabledParkingSpot(Observation):
     """One disabled-only bay, or a car park's group of them (``disabled_spaces`` counts the bays)."""
 

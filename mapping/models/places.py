@@ -12,7 +12,13 @@ from mapping.models.observation import Observation
 from mapping.models.vocab import PlaceCategory, Wheelchair
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk statement (imports), same events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class Place(Observation):
     """A place people visit. Measurements are stored; yes/limited/no is derived per profile."""
 
@@ -70,7 +76,13 @@ class Place(Observation):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Statement-level history triggers: one trigger call per bulk statement (imports), same events.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class Entrance(models.Model):
     """One way in (A11yJSON Entrance + Door + Stairs)."""
 
