@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import caches
 
 from tests.conftest import YEOUIDO
+from tests.tiles.graph_world import demo_graphs, graph_storage  # noqa: F401 - fixtures
 from tiles.tilegrid import lonlat_to_tile
 
 Z = 16
