@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -23,6 +24,17 @@ def _user(username: str, role: Role, display: str) -> User:
         username=username, password="pw-" + username, role=role, display_name=display
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_tile_cache(settings: Any) -> None:
+    # An in-memory tile cache of the tests' own (never the files a running server uses), emptied
+    # for each test: every test rolls its data back, so layer versions repeat across tests.
+    settings.CACHES = {
+        **settings.CACHES,
+        "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    }
+    caches["tiles"].clear()
 
 
 @pytest.fixture
