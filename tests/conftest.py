@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from mapping.models import AccessibilityFeature, DisabledParkingSpot, Entrance, Place, Source
+from tests.browser import chromium
 
 # Yeouido, Seoul: the demo area; every builder defaults to a point here.
 YEOUIDO = (126.9245, 37.5265)
@@ -35,6 +36,13 @@ def empty_tile_cache(settings: Any) -> None:
         "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
     }
     caches["tiles"].clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium for the browser tests of one module (see tests/browser.py)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
