@@ -37,6 +37,8 @@ def test_dashboard_shows_layers_ranking_and_filters(
     page = logged_in_page(browser, live_server, official)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    tiles: list[tuple[str, int]] = []
+    page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
     page.goto(f"{live_server.url}/violations/dashboard/")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.input_value("#f-start") == "2023-01-01"
@@ -44,6 +46,9 @@ def test_dashboard_shows_layers_ranking_and_filters(
     first = page.locator("#ranking tbody tr").first.inner_text()
     assert "성정동" in first or "동" in first
     page.wait_for_function("document.getElementById('status-line').textContent.includes('건수')")
+    # Case hexagons are the officials' vector tiles, with the form's filters.
+    hexagons = [(u, s) for u, s in tiles if "/tiles/violation-hexagons-official/" in u]
+    assert any(s == 200 and "start=2023-01-01" in u for u, s in hexagons), tiles
     assert "export.csv?start=2023-01-01" in page.get_attribute("#x-csv", "href")
     page.select_option("#f-layer", "gistar")
     page.wait_for_function("document.getElementById('legend').textContent.includes('핫스팟')")
@@ -52,6 +57,10 @@ def test_dashboard_shows_layers_ranking_and_filters(
     page.wait_for_function(
         "[...document.querySelectorAll('#ranking tbody tr')].every(r => r.textContent.includes('성정동'))"
     )
+    tiles.clear()
+    page.select_option("#f-layer", "cases")
+    page.wait_for_function("document.getElementById('legend').textContent.includes('건수')")
+    assert any("district=%EC%84%B1" in u for u, _s in tiles), tiles  # 성정동, URL-encoded
     assert axe_violations(page) == []
     assert errors == []
 

@@ -37,10 +37,20 @@ def test_choose_preset_get_route_with_warnings_switch_language(
     origin = f"{graph.nodes['lon'][a]:.6f},{graph.nodes['lat'][a]:.6f}"
     destination = f"{graph.nodes['lon'][b]:.6f},{graph.nodes['lat'][b]:.6f}"
     page = browser.new_page(locale="ko-KR", extra_http_headers={"Accept-Language": "ko"})
+    tiles: list[tuple[str, int]] = []
+    page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
     page.goto(f"{live_server.url}/plan/")
     assert page.locator("h1").inner_text() == "무장애 여행 경로 찾기"
+    # The network under the route is coloured for the chosen profile (vector tiles).
+    page.wait_for_function("() => document.querySelector('.maplibregl-canvas')")
+    page.wait_for_timeout(1500)
+    network = [(url, status) for url, status in tiles if "/tiles/network/" in url]
+    assert any(s == 200 and "profile=manual_wheelchair" in u for u, s in network), tiles
+    tiles.clear()
     page.select_option("#preset", "walker_cane")
     assert page.input_value("#p-max_kerb_height_cm") == "15"
+    page.wait_for_timeout(1500)
+    assert any("/tiles/network/" in u and "profile=walker_cane" in u for u, _s in tiles), tiles
     page.fill("#origin", origin)
     page.fill("#destination", destination)
     page.click("#find-route")
