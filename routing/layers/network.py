@@ -51,11 +51,15 @@ def rounded(expression: Any, digits: int = 1) -> Func:
     )
 
 
-def _corrected(name: str, position: int, mirror: Any, profile: Profile) -> Case:
+# Positions of the values in each row of the corrections JSON (see ``corrections``).
+CORRECTED = ("bits_fwd", "bits_bwd", "warnings_fwd", "warnings_bwd", "unknown_bits")
+
+
+def _corrected(name: str, mirror: Any, profile: Profile) -> Case:
     """The engine's value for rows whose crowd report the profile ignores (see slot_values)."""
     ignored = Q(LessThan(sql.real(F("overlay_confidence")), sql.number(profile.min_confidence)))
     lookup = RawSQL(  # noqa: S611 - table and position come from code; the JSON is a parameter
-        f'(%s::jsonb -> "{_EDGE_TABLE}"."id"::text ->> {int(position)})::int',
+        f'(%s::jsonb -> "{_EDGE_TABLE}"."id"::text ->> {CORRECTED.index(name)})::int',
         (CORRECTIONS,),
         output_field=IntegerField(),
     )
@@ -160,12 +164,15 @@ class Network(ProfileLayer):
 
     def features(self, params: LayerParams) -> QuerySet:
         profile = self.profile(params)
+        mirrored = {
+            "bits_fwd": sql.constraint_bits(sql.FWD, profile),
+            "bits_bwd": sql.constraint_bits(sql.BWD, profile),
+            "warnings_fwd": sql.warning_bits(sql.FWD, profile),
+            "warnings_bwd": sql.warning_bits(sql.BWD, profile),
+            "unknown_bits": sql.unknown_bits(),
+        }
         return active_edges().annotate(
-            bits_fwd=_corrected("bits_fwd", 0, sql.constraint_bits(sql.FWD, profile), profile),
-            bits_bwd=_corrected("bits_bwd", 1, sql.constraint_bits(sql.BWD, profile), profile),
-            warnings_fwd=_corrected("warnings_fwd", 2, sql.warning_bits(sql.FWD, profile), profile),
-            warnings_bwd=_corrected("warnings_bwd", 3, sql.warning_bits(sql.BWD, profile), profile),
-            unknown_bits=_corrected("unknown_bits", 4, sql.unknown_bits(profile), profile),
+            **{name: _corrected(name, mirrored[name], profile) for name in CORRECTED},
             climb_fwd_pct=rounded(sql.climb(sql.FWD)),
             climb_bwd_pct=rounded(sql.climb(sql.BWD)),
             kerb_cm=rounded(sql.kerb_cm()),

@@ -248,11 +248,15 @@ def warning_bits(d: Direction, profile: Profile) -> Expression:
     return bits_of([(conditions[code], 1 << WARNINGS.index(code)) for code in conditions])
 
 
-def unknown_bits(profile: Profile) -> Expression:
-    """Attributes unknown in either direction (bits of ``UNKNOWN_ATTRIBUTES``)."""
+def unknown_bits() -> Expression:
+    """Attributes unknown in either existing direction (bits of ``UNKNOWN_ATTRIBUTES``); only the
+    incline differs by direction."""
     fwd, bwd = unknown_conditions(FWD), unknown_conditions(BWD)
+    incline = (Q(forward_edge__isnull=False) & fwd["incline"]) | (
+        Q(backward_edge__isnull=False) & bwd["incline"]
+    )
     flags = [
-        (fwd[name] | bwd[name] if name == "incline" else fwd[name], 1 << i)
+        (incline if name == "incline" else fwd[name], 1 << i)
         for i, name in enumerate(UNKNOWN_ATTRIBUTES)
     ]
     return bits_of(flags)
