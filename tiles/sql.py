@@ -130,9 +130,12 @@ def compile_tile(
         if thin
         else ""
     )
+    # Derived attributes read the queryset's columns several times: OFFSET 0 keeps PostgreSQL
+    # from flattening the subquery, which would copy each column's expression into every use.
+    fence = " OFFSET 0" if layer.derived else ""
     rows = (
         f"SELECT {distinct}{inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
-        f"FROM ({inner_sql}) AS f"
+        f"FROM ({inner_sql}{fence}) AS f"
     )
     # Identifiers come from code; values are parameters. Simplification (in the table's SRID,
     # before projecting) and clipping run on the rows left after thinning only.

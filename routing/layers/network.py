@@ -55,7 +55,7 @@ def rounded(expression: Any, digits: int = 1) -> Func:
 CORRECTED = ("bits_fwd", "bits_bwd", "warnings_fwd", "warnings_bwd", "unknown_bits")
 
 
-def _corrected(name: str, mirror: Any, profile: Profile) -> Case:
+def _corrected(name: str, mirror: Any, profile: Profile) -> Coalesce:
     """The engine's value for rows whose crowd report the profile ignores (see slot_values)."""
     ignored = Q(LessThan(sql.real(F("overlay_confidence")), sql.number(profile.min_confidence)))
     lookup = RawSQL(  # noqa: S611 - table and position come from code; the JSON is a parameter
@@ -63,9 +63,8 @@ def _corrected(name: str, mirror: Any, profile: Profile) -> Case:
         (CORRECTIONS,),
         output_field=IntegerField(),
     )
-    return Case(
-        When(ignored, then=Coalesce(lookup, mirror)), default=mirror, output_field=IntegerField()
-    )
+    engine = Case(When(ignored, then=lookup), default=None, output_field=IntegerField())
+    return Coalesce(engine, mirror, output_field=IntegerField())
 
 
 # --- the derived attributes, computed in the tile query's wrapper from the bit columns --------

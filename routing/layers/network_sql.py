@@ -21,19 +21,19 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Now
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
@@ -43,10 +43,11 @@ from routing.engine.costs import UNKNOWN_CONSTRAINT, Constraint
 from routing.engine.describe import LOW_CONFIDENCE, NEAR_KERB_CM, NEAR_LIMIT_SHARE, NEAR_WIDTH_M
 from routing.engine.segment_status import WARNINGS
 from routing.graph.contract import KERB, ROAD_KINDS, SMOOTHNESS, SURFACE
-from routing.models import GraphNode
+from routing.models import GraphEdge, GraphNode
 from routing.profiles import UNKNOWN_ATTRIBUTES, Profile
 
 Expression = Any  # a Django expression or Q
+_EDGE_TABLE = GraphEdge._meta.db_table
 
 
 def real(expression: Expression) -> Func:
@@ -67,12 +68,23 @@ def _is_null(expression: Expression) -> Q:
     return Q(Func(expression, template="(%(expressions)s) IS NULL", output_field=BooleanField()))
 
 
+class _Bit(Func):
+    """``CASE WHEN condition THEN bit ELSE 0 END``, the bit written by code (no parameter)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, condition: Expression, bit: int) -> None:
+        super().__init__(
+            condition, template=f"CASE WHEN %(expressions)s THEN {int(bit)} ELSE 0 END"
+        )
+
+
 def bits_of(flags: list[tuple[Expression, int]]) -> Expression:
     """The sum of ``bit`` for each true condition (each bit once: a bitwise OR). A condition
     that is NULL (an unknown value compared) counts as false, as NaN comparisons do in numpy."""
     total: Expression = Value(0, output_field=IntegerField())
     for condition, bit in flags:
-        term = Case(When(condition, then=Value(bit)), default=Value(0), output_field=IntegerField())
+        term = _Bit(Q(condition) if not isinstance(condition, Q) else condition, bit)
         total = term if isinstance(total, Value) else total + term
     return total
 
@@ -176,6 +188,21 @@ def unknown_conditions(d: Direction) -> dict[str, Expression]:
     }
 
 
+def barrier_at(d: Direction) -> Q:
+    """A stile, turnstile or similar where this direction arrives.
+
+    One uncorrelated ``IN`` over the (few) barrier nodes: PostgreSQL hashes it once per tile
+    instead of probing the node table for every segment (the partial index keeps it small).
+    """
+    table, edge, node = _EDGE_TABLE, connection.ops.quote_name, GraphNode._meta.db_table
+    placeholders = ", ".join(["%s"] * len(WHEEL_BARRIERS))
+    sql = (
+        f"({edge(table)}.graph_id, {edge(table)}.{edge(d.arrival)}) IN "  # noqa: S608 - from code
+        f"(SELECT n.graph_id, n.node_index FROM {edge(node)} n WHERE n.barrier IN ({placeholders}))"
+    )
+    return Q(RawSQL(sql, WHEEL_BARRIERS, output_field=BooleanField()))  # noqa: S611
+
+
 def constraint_bits(d: Direction, profile: Profile) -> Expression:
     """Mirror of :func:`routing.engine.costs.hard_constraints` for one direction (0 = passable)."""
     flags: list[tuple[Expression, int]] = []
@@ -204,12 +231,7 @@ def constraint_bits(d: Direction, profile: Profile) -> Expression:
     if profile.avoid_wheelchair_no:
         add(Q(wheelchair="no"), Constraint.WHEELCHAIR_NO)
     if profile.max_kerb_height_cm < BARRIER_STEP_CM:
-        barrier = GraphNode.objects.filter(
-            graph_id=OuterRef("graph_id"),
-            node_index=OuterRef(d.arrival),
-            barrier__in=WHEEL_BARRIERS,
-        )
-        add(Exists(barrier), Constraint.BARRIER)
+        add(barrier_at(d), Constraint.BARRIER)
     left = real(F("obstacle_width_m"))
     narrow = Q(LessThan(left, number(profile.min_width_m))) | Q(obstacle_width_m=0)
     add(OBSTACLE_IN_FORCE & narrow, Constraint.OBSTACLE)

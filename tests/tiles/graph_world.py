@@ -15,7 +15,7 @@ from django.utils import timezone
 from mapping.models import ReviewStatus
 from routing.graph import store
 from routing.graph.build import build_graph
-from routing.graph.contract import KIND
+from routing.graph.contract import BARRIER, KIND
 from routing.graph.graph import PedestrianGraph
 from routing.graph.publish import publish_graph
 from routing.models import GraphBuild
@@ -30,11 +30,18 @@ DEM = "dem/seoul_dem_90m_epsg5186.tif"
 
 @pytest.fixture(scope="session")
 def demo_graphs() -> dict[str, PedestrianGraph]:
-    """Both demo graphs, built once per test session from the real extracts and the Seoul DEM."""
-    return {
+    """Both demo graphs, built once per test session from the real extracts and the Seoul DEM,
+    each with a stile where a footway ends (the extracts have none; the barrier rule is tested)."""
+    graphs = {
         name: build_graph(shared_data(path), dem=shared_data(DEM), name=name)
         for name, path in DEMO.items()
     }
+    for graph in graphs.values():
+        node = int(graph.segments["v"][segment_of_kind(graph, "footway", 5)])
+        barrier = np.array(graph.nodes["barrier"])
+        barrier[node] = BARRIER.index("stile")
+        graph.nodes["barrier"] = barrier
+    return graphs
 
 
 @pytest.fixture
