@@ -8,7 +8,8 @@ import mapbox_vector_tile
 import pytest
 
 from tests.conftest import YEOUIDO
-from tests.tiles.graph_world import demo_graphs, graph_storage  # noqa: F401 - fixtures
+from tests.routing.conftest import graph_dir  # noqa: F401 - fixture
+from tests.tiles.graph_world import demo_graphs  # noqa: F401 - fixture
 from tiles.tilegrid import lonlat_to_tile
 
 Z = 16

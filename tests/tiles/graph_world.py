@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +11,6 @@ from django.contrib.gis.geos import LineString, Point
 from django.utils import timezone
 
 from mapping.models import ReviewStatus
-from routing.graph import store
 from routing.graph.build import build_graph
 from routing.graph.contract import BARRIER, KIND
 from routing.graph.graph import PedestrianGraph
@@ -42,14 +39,6 @@ def demo_graphs() -> dict[str, PedestrianGraph]:
         barrier[node] = BARRIER.index("stile")
         graph.nodes["barrier"] = barrier
     return graphs
-
-
-@pytest.fixture
-def graph_storage(settings: Any, tmp_path: Path) -> Iterator[Path]:
-    settings.ROUTING_GRAPH_DIR = tmp_path / "graphs"
-    store.clear_cache()
-    yield settings.ROUTING_GRAPH_DIR
-    store.clear_cache()
 
 
 def publish(graph: PedestrianGraph, name: str) -> GraphBuild:

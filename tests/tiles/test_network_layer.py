@@ -79,7 +79,7 @@ def _assert_agree(name: str, build: Any, params: dict[str, str]) -> int:
 
 
 def test_sql_status_agrees_with_the_engine_on_the_demo_graphs(
-    demo_graphs, graph_storage, django_capture_on_commit_callbacks
+    demo_graphs, graph_dir, django_capture_on_commit_callbacks
 ) -> None:
     """Every segment of both demo graphs, both directions, every preset and custom profiles,
     with verified crowd reports of every kind on them (one below a custom min_confidence)."""
@@ -140,7 +140,7 @@ def _tile_of(point: Point, z: int = 16) -> str:
 
 
 def test_network_tile_says_per_direction_why_a_segment_is_blocked_or_amber(
-    demo_graphs, graph_storage, anon
+    demo_graphs, graph_dir, anon
 ) -> None:
     graph = demo_graphs["seoul-yeouido"]
     reports = crowd_reports(graph)
@@ -172,9 +172,7 @@ def test_network_tile_says_per_direction_why_a_segment_is_blocked_or_amber(
     assert "stale_report" in cane_props["why_fwd"]  # verified three years ago
 
 
-def test_tile_attributes_are_the_engine_statuses_spelled_out(
-    demo_graphs, graph_storage, anon
-) -> None:
+def test_tile_attributes_are_the_engine_statuses_spelled_out(demo_graphs, graph_dir, anon) -> None:
     graph = demo_graphs["seoul-mapo-gongdeok"]
     crowd_reports(graph)
     build = publish(graph, "seoul-mapo-gongdeok")
@@ -211,7 +209,7 @@ def test_tile_attributes_are_the_engine_statuses_spelled_out(
 
 
 def test_a_verified_kerb_changes_the_next_network_tile(
-    demo_graphs, graph_storage, anon, minji, official, django_capture_on_commit_callbacks
+    demo_graphs, graph_dir, anon, minji, official, django_capture_on_commit_callbacks
 ) -> None:
     from mapping.services import review
 

@@ -24,7 +24,7 @@ def _url(edge: GraphEdge, z: int = 16) -> str:
 
 
 def test_gaps_are_listed_per_segment_and_filled_gaps_leave_the_layer(
-    demo_graphs, graph_storage, anon, django_capture_on_commit_callbacks
+    demo_graphs, graph_dir, anon, django_capture_on_commit_callbacks
 ) -> None:
     graph = demo_graphs["seoul-mapo-gongdeok"]
     reports = crowd_reports(graph)
