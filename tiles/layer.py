@@ -69,6 +69,8 @@ class MapLayer:
     # None: public. A role: only users with that role or above (401 anonymous, 403 others).
     required_role: ClassVar[Role | None] = None
     color: ClassVar[str] = "#555555"
+    # Drawn when a map opens; others are listed in the style (a map offers them as toggles).
+    shown_by_default: ClassVar[bool] = True
     # Attributes computed in the tile query's wrapper from the row's other columns: SQL text
     # from code (never from a request) naming the queryset's columns. An expression over a long
     # annotation (a profile's constraint bits) is then evaluated once per row, not once per use.

@@ -82,6 +82,7 @@ def hexagon_rows(table: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str
 
 class _Hexagons(ComputedLayer):
     geometry = "polygon"
+    shown_by_default = False  # another subject than the accessibility map: offered as a toggle
     depends_on = (ViolationReport,)
     minzoom = 8
     maxzoom = 17
@@ -187,6 +188,7 @@ class ViolationPoints(MapLayer):
     minzoom = 12
     thin_points_below_zoom = 15
     color = "#a40e26"
+    shown_by_default = False
     attributes: ClassVar[dict[str, str]] = {
         "id": "Report id (/api/violations/reports/{id}/)",
         "violation_type": "illegal_parking, obstruction, permit_misuse",

@@ -94,6 +94,7 @@ class NetworkQuality(MapLayer):
     depends_on = (GraphEdge, GraphBuild, AccessibilityFeature)
     minzoom = 13
     color = "#e16f24"
+    shown_by_default = False  # a task view: mapping campaigns, QA
     attributes: ClassVar[dict[str, str]] = {
         "id": "Segment row id (routing_graphedge)",
         "kind": "sidewalk, crossing, footway, steps, residential, ...",

@@ -247,3 +247,14 @@ def test_network_profile_parameters_are_validated(anon) -> None:
     assert (
         anon.get("/tiles/network/16/55886/25381.pbf?unknown_policy=kerb:maybe").status_code == 400
     )
+
+
+def test_a_rebuilt_graph_moves_the_network_layers_version(demo_graphs, graph_dir) -> None:
+    from tiles.versions import layer_version
+
+    graph = demo_graphs["seoul-yeouido"]
+    publish(graph, "seoul-yeouido")
+    versions = {name: layer_version(get_layer(name)) for name in ("network", "network-quality")}
+    publish(graph, "seoul-yeouido")  # rebuilt from the same extract: new rows
+    for name, before in versions.items():
+        assert layer_version(get_layer(name)) != before, name
