@@ -43,6 +43,54 @@ def _strings() -> dict[str, str]:
         "nearest": _("Nearest reachable point: %(m)s m from the destination"),
         "error": _("Something went wrong"),
         "unknown": _("unknown"),
+        "network_passable": _("passable"),
+        "network_warning": _("passable with warnings"),
+        "network_blocked": _("blocked"),
+        "network_along": _("this way"),
+        "network_against": _("the other way"),
+    }
+
+
+def _network_config() -> dict[str, Any]:
+    """The network tile layer (coloured for the chosen profile) drawn under the route."""
+    from routing.layers.network import STATUS_COLORS, Network
+
+    return {
+        "tiles": f"/tiles/{Network.name}/{{z}}/{{x}}/{{y}}.pbf",
+        "layer": Network.name,
+        "minzoom": Network.minzoom,
+        "colors": STATUS_COLORS,
+        "why": network_reasons(),
+    }
+
+
+def network_reasons() -> dict[str, str]:
+    """Labels for the codes the network layer gives as ``why``."""
+    return {
+        "steps": _("steps"),
+        "escalator": _("escalator"),
+        "elevator": _("elevator"),
+        "uphill": _("too steep uphill"),
+        "downhill": _("too steep downhill"),
+        "kerb": _("kerb too high"),
+        "width": _("too narrow"),
+        "surface": _("rough surface"),
+        "smoothness": _("uneven surface"),
+        "wheelchair_no": _("not for wheelchairs"),
+        "barrier": _("barrier"),
+        "obstacle": _("obstacle"),
+        "unknown_incline": _("slope unknown"),
+        "unknown_kerb": _("kerb height unknown"),
+        "unknown_width": _("width unknown"),
+        "unknown_surface": _("surface unknown"),
+        "unknown_smoothness": _("smoothness unknown"),
+        "unknown_steps": _("number of steps unknown"),
+        "coarse_slope": _("may be steep (coarse elevation data)"),
+        "near_limit": _("close to your limits"),
+        "no_sidewalk": _("no mapped sidewalk"),
+        "stale_report": _("old crowd report"),
+        "low_confidence": _("low-confidence crowd report"),
+        "ignored_report": _("crowd report ignored (below your minimum confidence)"),
     }
 
 
@@ -75,6 +123,12 @@ def planner(request: HttpRequest) -> HttpResponse:
         "presets": presets,
         "sliders": sliders,
         "graphs": graphs,
-        "config": {"presets": presets, "graphs": graphs, "strings": _strings(), "lang": lang},
+        "config": {
+            "presets": presets,
+            "graphs": graphs,
+            "strings": _strings(),
+            "lang": lang,
+            "network": _network_config(),
+        },
     }
     return render(request, "routing/planner.html", context)

@@ -186,7 +186,11 @@ def _check_bool(name: str, value: Any) -> bool:
 
 
 def _check_unknown_policy(value: Any, base: dict[str, UnknownPolicy]) -> dict[str, UnknownPolicy]:
-    if isinstance(value, str):  # one policy for every attribute
+    if isinstance(value, str) and ":" in value:  # query-string form: kerb:strict,width:penalize
+        value = {
+            k.strip(): p.strip() for k, _, p in (part.partition(":") for part in value.split(","))
+        }
+    elif isinstance(value, str):  # one policy for every attribute
         value = dict.fromkeys(UNKNOWN_ATTRIBUTES, value)
     if not isinstance(value, dict):
         msg = "Give one policy or {attribute: policy}."

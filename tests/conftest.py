@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from mapping.models import AccessibilityFeature, DisabledParkingSpot, Entrance, Place, Source
+from tests.browser import chromium
 
 # Yeouido, Seoul: the demo area; every builder defaults to a point here.
 YEOUIDO = (126.9245, 37.5265)
@@ -23,6 +25,24 @@ def _user(username: str, role: Role, display: str) -> User:
         username=username, password="pw-" + username, role=role, display_name=display
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_tile_cache(settings: Any) -> None:
+    # An in-memory tile cache of the tests' own (never the files a running server uses), emptied
+    # for each test: every test rolls its data back, so layer versions repeat across tests.
+    settings.CACHES = {
+        **settings.CACHES,
+        "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    }
+    caches["tiles"].clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium for the browser tests of one module (see tests/browser.py)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

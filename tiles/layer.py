@@ -21,6 +21,7 @@ filter, the zoom-dependent simplification and ``ST_AsMVT``. Apps add layers from
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from django.db.models import Model, QuerySet
@@ -34,6 +35,14 @@ Geometry = Literal["point", "line", "polygon"]
 # Validated, canonical request parameters (sorted keys, string values): part of cache keys.
 LayerParams = dict[str, str]
 StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A placeholder parameter in a compiled tile query, filled per request: the tile's
+    numbers, or a value a layer computes (:meth:`MapLayer.slot_values`)."""
+
+    name: str
 
 
 class MapLayer:
@@ -60,6 +69,14 @@ class MapLayer:
     # None: public. A role: only users with that role or above (401 anonymous, 403 others).
     required_role: ClassVar[Role | None] = None
     color: ClassVar[str] = "#555555"
+    # Drawn when a map opens; others are listed in the style (a map offers them as toggles).
+    shown_by_default: ClassVar[bool] = True
+    # Attributes computed in the tile query's wrapper from the row's other columns: SQL text
+    # from code (never from a request) naming the queryset's columns. An expression over a long
+    # annotation (a profile's constraint bits) is then evaluated once per row, not once per use.
+    derived: ClassVar[dict[str, str]] = {}
+    # Queryset columns that derived attributes read but the tile does not carry.
+    helper_columns: ClassVar[tuple[str, ...]] = ()
 
     def features(self, params: LayerParams) -> QuerySet:
         """The layer's features: a queryset whose ``values()`` rows carry the attributes and geom."""
@@ -68,6 +85,10 @@ class MapLayer:
     def parse_params(self, query: Mapping[str, str]) -> LayerParams:
         """Validate request parameters; the default layer takes none."""
         refuse_unknown(query, allowed=())
+        return {}
+
+    def slot_values(self, params: LayerParams) -> dict[Slot, Any]:
+        """Values for the layer's own ``Slot`` placeholders in its queryset, per tile built."""
         return {}
 
     def clock_token(self) -> str:
@@ -105,6 +126,29 @@ class MapLayer:
                 "paint": {"line-color": self.color, "line-width": 2, "line-dasharray": [2, 1]},
             },
         ]
+
+
+class ComputedLayer(MapLayer):
+    """A layer whose features an app computes in Python (an aggregate such as H3 hexagons).
+
+    The app keeps its own rules (privacy thresholds, statistics) in its own code; PostGIS still
+    clips, quantises and encodes the tile (``ST_AsMVTGeom`` / ``ST_AsMVT``): the rows travel as
+    one JSON parameter. Versions, ETags, caching and access work as for any other layer.
+    """
+
+    # SQL type of each attribute (the JSON values are cast to it): integer, bigint, text...
+    attribute_types: ClassVar[dict[str, str]]
+
+    def rows(
+        self, params: LayerParams, bbox: tuple[float, float, float, float], zoom: int
+    ) -> list[dict[str, Any]]:
+        """Features touching ``bbox`` (WGS84 lon/lat) at ``zoom``: attribute values plus
+        ``geometry`` (a GeoJSON geometry in WGS84)."""
+        raise NotImplementedError
+
+    def features(self, params: LayerParams) -> QuerySet:
+        msg = f"Map layer {self.name} computes its rows; it has no queryset."
+        raise TypeError(msg)
 
 
 def refuse_unknown(query: Mapping[str, str], allowed: tuple[str, ...]) -> None:

@@ -33,6 +33,7 @@ Reference query for a point layer at 16/55886/25381 (``r``: thinned below z15 by
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -42,20 +43,13 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, Model, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
-from tiles.layer import LayerParams, MapLayer
+from tiles.layer import ComputedLayer, LayerParams, MapLayer, Slot
 from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, Tile
 
 MVT_GEOM = "mvt_geom"
 SOURCE_GEOM = "source_geom"
 THIN_WORK_MEM = "32MB"
 _ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A placeholder parameter, filled per request with a tile's value."""
-
-    name: str
 
 
 BOUNDS = tuple(Slot(f"bounds{i}") for i in range(4))
@@ -72,10 +66,11 @@ def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
 def tile_queryset(layer: MapLayer, params: LayerParams) -> QuerySet:
     """The layer's features touching the tile slot (plus buffer), with their source geometry."""
     features = layer.features(params)
+    stored = [name for name in layer.attributes if name not in layer.derived]
     return (
         features.filter(**{f"{layer.geom_field}__intersects": _mercator_box(SEARCH)})
         .annotate(**{SOURCE_GEOM: F(layer.geom_field)})
-        .values(*layer.attributes, SOURCE_GEOM)
+        .values(*stored, *layer.helper_columns, SOURCE_GEOM)
         .order_by()
     )
 
@@ -85,12 +80,15 @@ def _columns(layer: MapLayer, model: type[Model]) -> tuple[str, str]:
     "unknown" is absent from the tile rather than an empty string."""
     text_fields = {f.name for f in model._meta.get_fields() if isinstance(f, CharField | TextField)}
     quote = connection.ops.quote_name  # names come from the layer's code, never from a request
-    inner = [
-        f"NULLIF(f.{quote(name)}, '') AS {quote(name)}"
-        if name in text_fields
-        else f"f.{quote(name)}"
-        for name in layer.attributes
-    ]
+
+    def inner_column(name: str) -> str:
+        if name in layer.derived:  # SQL over the queryset's columns (only ``f`` is in scope)
+            return f"({layer.derived[name]}) AS {quote(name)}"
+        if name in text_fields:
+            return f"NULLIF(f.{quote(name)}, '') AS {quote(name)}"
+        return f"f.{quote(name)}"
+
+    inner = [inner_column(name) for name in layer.attributes]
     outer = [f"r.{quote(name)}" for name in layer.attributes]
     return ", ".join(inner), ", ".join(outer)
 
@@ -132,9 +130,12 @@ def compile_tile(
         if thin
         else ""
     )
+    # Derived attributes read the queryset's columns several times: OFFSET 0 keeps PostgreSQL
+    # from flattening the subquery, which would copy each column's expression into every use.
+    fence = " OFFSET 0" if layer.derived else ""
     rows = (
         f"SELECT {distinct}{inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
-        f"FROM ({inner_sql}) AS f"
+        f"FROM ({inner_sql}{fence}) AS f"
     )
     # Identifiers come from code; values are parameters. Simplification (in the table's SRID,
     # before projecting) and clipping run on the rows left after thinning only.
@@ -174,11 +175,14 @@ def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[Compiled
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
     if thin:
         values[THIN_X], values[THIN_Y] = tile.thinning_cell(geographic=compiled.geographic)
+    values.update(layer.slot_values(params))
     return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 
 
 def build_tile(layer: MapLayer, tile: Tile, params: LayerParams) -> bytes:
     """The encoded tile; empty bytes when no feature touches it."""
+    if isinstance(layer, ComputedLayer):
+        return _computed_tile(layer, tile, params)
     compiled, sql_params = tile_sql(layer, tile, params)
     if not compiled.thin:
         return _fetch_tile(compiled.sql, sql_params)
@@ -194,3 +198,54 @@ def _fetch_tile(sql: str, params: list[Any]) -> bytes:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
+
+
+# SQL types a computed layer may declare for its attributes (cast from the JSON values).
+COMPUTED_TYPES = frozenset({"integer", "bigint", "double precision", "text", "boolean"})
+
+
+def computed_tile_sql(layer: ComputedLayer) -> str:
+    """``SELECT ST_AsMVT(...)`` over rows handed in as one JSON array parameter."""
+    quote = connection.ops.quote_name
+    columns = []
+    for name in layer.attributes:
+        sql_type = layer.attribute_types[name]
+        if sql_type not in COMPUTED_TYPES:
+            msg = f"Map layer {layer.name}: {name} has an unsupported type {sql_type!r}."
+            raise TypeError(msg)
+        columns.append(f"(f.row ->> %s)::{sql_type} AS {quote(name)}")
+    geom = (
+        f"ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(f.row -> 'geometry'), 4326), {MERCATOR_SRID})"
+    )
+    rows = (
+        f"SELECT {', '.join(columns)}, ST_AsMVTGeom({geom}, {_ENVELOPE}, %s, %s, true) "  # noqa: S608
+        f"AS {MVT_GEOM} FROM jsonb_array_elements(%s::jsonb) AS f(row)"
+    )
+    return f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({rows}) AS t"  # noqa: S608 - from code
+
+
+def _computed_tile(layer: ComputedLayer, tile: Tile, params: LayerParams) -> bytes:
+    rows = layer.rows(params, tile.lonlat_bounds(margin_units=BUFFER), tile.z)
+    if not rows:
+        return b""
+    id_column = "id" if "id" in layer.attributes else None
+    sql_params = [
+        *(layer.name, EXTENT, MVT_GEOM, id_column),
+        *layer.attributes,
+        *tile.bounds(),
+        *(EXTENT, BUFFER),
+        json.dumps(rows, separators=(",", ":"), ensure_ascii=False),
+    ]
+    return _fetch_tile(computed_tile_sql(layer), sql_params)
+
+
+def feature_rows(layer: MapLayer, params: LayerParams, queryset: QuerySet) -> list[dict[str, Any]]:
+    """Run a ``values()`` queryset derived from ``layer.features(params)`` with the layer's own
+    slots filled (what its tiles are built from, as rows: for checks and debugging)."""
+    sql, sql_params = queryset.query.sql_with_params()
+    slots = layer.slot_values(params)
+    filled = [slots[p] if isinstance(p, Slot) else p for p in sql_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, filled)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -82,7 +82,10 @@ def map_style(layers: list[MapLayer], base_url: str, params: dict[str, LayerPara
         *basemap_layers,
     ]
     for layer in ordered:
-        style_layers += layer.style_layers(layer.name)
+        for style_layer in layer.style_layers(layer.name):
+            if not layer.shown_by_default:
+                style_layer["layout"] = {**style_layer.get("layout", {}), "visibility": "none"}
+            style_layers.append(style_layer)
     return {
         "version": 8,
         "name": _("modugil accessibility map"),
@@ -92,7 +95,12 @@ def map_style(layers: list[MapLayer], base_url: str, params: dict[str, LayerPara
         "layers": style_layers,
         "metadata": {
             "modugil:layers": [
-                {"name": layer.name, "title": str(layer.title), "restricted": layer.restricted}
+                {
+                    "name": layer.name,
+                    "title": str(layer.title),
+                    "restricted": layer.restricted,
+                    "visible": layer.shown_by_default,
+                }
                 for layer in ordered
             ]
         },

@@ -60,6 +60,11 @@ class Tile:
         maxy = ORIGIN_M - self.y * size
         return (minx - pad, maxy - size - pad, minx + size + pad, maxy + pad)
 
+    def lonlat_bounds(self, margin_units: float = 0.0) -> Bounds:
+        """(lon_min, lat_min, lon_max, lat_max) in WGS84, grown by ``margin_units`` tile units."""
+        minx, miny, maxx, maxy = self.bounds(margin_units)
+        return (*mercator_to_lonlat(minx, miny), *mercator_to_lonlat(maxx, maxy))
+
     @property
     def center_lat(self) -> float:
         n = math.pi * (1 - 2 * (self.y + 0.5) / (1 << self.z))
@@ -85,6 +90,13 @@ class Tile:
             return side, side
         dx_deg = 360.0 / (1 << self.z) / EXTENT * units
         return dx_deg, dx_deg * math.cos(math.radians(self.center_lat))
+
+
+def mercator_to_lonlat(x: float, y: float) -> tuple[float, float]:
+    """EPSG:3857 metres to WGS84 degrees."""
+    lon = math.degrees(x / EARTH_RADIUS_M)
+    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS_M)) - math.pi / 2)
+    return lon, lat
 
 
 def lonlat_to_tile(lon: float, lat: float, z: int) -> Tile:

@@ -1,15 +1,18 @@
 """Vector tiles: modugil against tipg on the same PostGIS tables, z12 to z16, one command.
 
-    .venv/bin/python benchmarks/tiles/bench.py            # ~20 min; JSON to benchmarks/results/
+    .venv/bin/python benchmarks/tiles/bench.py            # ~25 min; JSON to benchmarks/results/
     .venv/bin/python benchmarks/tiles/bench.py --quick    # 3 s per run, for trying things out
+    .venv/bin/python benchmarks/tiles/bench.py --datasets network   # one dataset, merged into the JSON
 
 What it does (everything on loopback, bounded in time):
 1. a benchmark database ``modugil_bench`` in the project's own cluster: migrations, the demo
-   area (load_demo), and 1,000,000 synthetic accessibility features (synthetic.sql);
+   area (load_demo), its pedestrian graphs (build_demo_graphs, arrays under benchmarks/work/),
+   and 1,000,000 synthetic accessibility features (synthetic.sql);
 2. tipg (PyPI, its own venv under benchmarks/work/) served by uvicorn with 4 workers;
 3. modugil served as in production: gunicorn, 4 workers x 2 threads, DEBUG off; once with the tile
    cache off (every request builds its tile: "cold") and once with it on ("warm");
-4. for each dataset and zoom, a list of tiles that hold data (up to 300, fixed seed), requested
+4. for each dataset and zoom, a list of tiles that hold data (up to 300, fixed seed; the graph's
+   ``network`` layer at z14 to z16 only, coloured for the manual-wheelchair preset), requested
    round-robin by ``wrk`` (8 connections, 1 thread) for ``--seconds``; tiles/s, p95, and the CPU
    that the server and the database spent per tile; then one client at a time at z14 (latency).
 
@@ -51,6 +54,9 @@ WORKERS = 4
 THREADS = 2
 CONNECTIONS = 8
 ZOOMS = range(12, 17)
+# The network layer: the zooms a person planning a trip looks at (the layer starts at z13).
+NETWORK_ZOOMS = range(14, 17)
+NETWORK_PROFILE = "manual_wheelchair"
 SAMPLE = 300
 LATENCY_ZOOM = 14
 
@@ -62,6 +68,8 @@ os.environ.update(
     MODUGIL_DEBUG="False",
     MODUGIL_ALLOWED_HOSTS="127.0.0.1",
     DJANGO_SETTINGS_MODULE="modugil.settings",
+    # The benchmark's graph arrays stay out of var/graphs (the development server's).
+    MODUGIL_ROUTING_GRAPH_DIR=str(WORK / "graphs"),
 )
 sys.path.insert(0, str(ROOT))
 
@@ -83,16 +91,17 @@ def manage(*args: str) -> None:
     subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", *args], cwd=ROOT, check=True)
 
 
-def prepare_database() -> None:
+def prepare_database(datasets: tuple[str, ...]) -> None:
     if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'", db="postgres"):
         psql(f"CREATE DATABASE {DB}", db="postgres")
         psql("CREATE EXTENSION IF NOT EXISTS postgis")
     manage("migrate", "--noinput", "-v", "0")
     manage("load_demo")
+    manage("build_demo_graphs")  # skipped while the source files are unchanged
     synthetic = psql(
         "SELECT count(*) FROM mapping_accessibilityfeature WHERE source_dataset = 'synthetic'"
     )
-    if int(synthetic) < 1_000_000:
+    if "synthetic_1m" in datasets and int(synthetic) < 1_000_000:
         log("loading 1,000,000 synthetic features (~1 min)")
         script = str(HERE / "synthetic.sql")
         command = [*psql_command(), "-q", "-v", "ON_ERROR_STOP=1", "-f", script]
@@ -103,6 +112,12 @@ def prepare_database() -> None:
     # Spatially ordered heap, as a maintained production table would be: a tile reads fewer pages.
     psql("CLUSTER mapping_accessibilityfeature USING mapping_accessibilityfeature_geom_31f9a3c5_id")
     psql("VACUUM ANALYZE mapping_accessibilityfeature")
+    gist = psql(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'routing_graphedge' "
+        "AND indexdef LIKE '%USING gist (geom)%'"
+    )
+    psql(f"CLUSTER routing_graphedge USING {gist}")
+    psql("VACUUM ANALYZE routing_graphedge")
 
 
 def ensure_tipg() -> Path:
@@ -114,7 +129,7 @@ def ensure_tipg() -> Path:
     return venv
 
 
-def tile_lists() -> dict[str, dict[int, list[tuple[str, int, int, int]]]]:
+def tile_lists(datasets: tuple[str, ...]) -> dict[str, dict[int, list[tuple[str, int, int, int]]]]:
     """Per dataset and zoom: up to SAMPLE (layer, z, x, y) tiles that contain data."""
     import django
 
@@ -130,7 +145,9 @@ def tile_lists() -> dict[str, dict[int, list[tuple[str, int, int, int]]]]:
         "synthetic_1m": [
             ("features", "mapping_accessibilityfeature WHERE source_dataset = 'synthetic'"),
         ],
+        "network": [("network", "routing_graphedge")],
     }
+    queries = {name: sources for name, sources in queries.items() if name in datasets}
     rng = random.Random(42)
     lists: dict[str, dict[int, list[tuple[str, int, int, int]]]] = {}
     for dataset, sources in queries.items():
@@ -142,7 +159,7 @@ def tile_lists() -> dict[str, dict[int, list[tuple[str, int, int, int]]]]:
             ).splitlines()
         ]
         lists[dataset] = {}
-        for z in ZOOMS:
+        for z in NETWORK_ZOOMS if dataset == "network" else ZOOMS:
             tiles = sorted(
                 {(layer, *astuple(lonlat_to_tile(lon, lat, z))) for layer, lon, lat in points}
             )
@@ -158,15 +175,24 @@ TIPG_TABLES = {
     "features": "public.mapping_accessibilityfeature",
     "places": "public.mapping_place",
     "parking": "public.mapping_disabledparkingspot",
+    "network": "public.routing_graphedge",
 }
+# tipg cannot colour the network for a profile: it gets the raw columns a map client would need
+# to work the status out itself (more bytes per tile than modugil's answer).
+TIPG_NETWORK_COLUMNS = (
+    "kind,incline_pct,grade_max_up_pct,grade_max_down_pct,grade_source,grade_confidence,"
+    "width_m,surface,smoothness,kerb_u,kerb_v,kerb_u_cm,kerb_v_cm,step_count,ramp_wheelchair,"
+    "elevator,escalator,wheelchair,no_sidewalk,overlay_confidence,obstacle_width_m,obstacle_until"
+)
+DATASETS = ("demo", "synthetic_1m", "network")
 
 
 def tipg_properties() -> dict[str, str]:
     """The same attributes modugil's layers put in a tile (tipg has no derived grade)."""
     from tiles.registry import get_layer
 
-    props = {}
-    for layer_name in TIPG_TABLES:
+    props = {"network": TIPG_NETWORK_COLUMNS}
+    for layer_name in ("features", "places", "parking"):
         attributes = [a for a in get_layer(layer_name).attributes if a not in ("id", "grade")]
         props[layer_name] = ",".join(attributes)
     return props
@@ -180,7 +206,8 @@ def paths_for(
             f"/collections/{TIPG_TABLES[layer]}/tiles/WebMercatorQuad/{z}/{x}/{y}?properties={props[layer]}"
             for layer, z, x, y in tiles
         ]
-    return [f"/tiles/{layer}/{z}/{x}/{y}.pbf" for layer, z, x, y in tiles]
+    query = {"network": f"?profile={NETWORK_PROFILE}"}
+    return [f"/tiles/{layer}/{z}/{x}/{y}.pbf{query.get(layer, '')}" for layer, z, x, y in tiles]
 
 
 @contextmanager
@@ -334,7 +361,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="3 s per run")
     parser.add_argument("--skip-prepare", action="store_true")
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help=f"comma-separated: {', '.join(DATASETS)}"
+    )
     args = parser.parse_args()
+    datasets = tuple(d for d in args.datasets.split(",") if d)
+    if not datasets or not set(datasets) <= set(DATASETS):
+        raise SystemExit(f"--datasets: choose from {', '.join(DATASETS)}")
     # Stopped early (kill, Ctrl-C): still stop the servers it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     seconds = 3 if args.quick else args.seconds
@@ -343,9 +376,9 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     tipg_venv = ensure_tipg()
     if not args.skip_prepare:
-        prepare_database()
+        prepare_database(datasets)
     shutil.rmtree(WORK / "tile-cache", ignore_errors=True)
-    lists = tile_lists()
+    lists = tile_lists(datasets)
     props = tipg_properties()
     runs = []
     # All servers up at once and runs interleaved per dataset and zoom: the machine is shared,
@@ -363,7 +396,7 @@ def main() -> None:
             for dataset, by_zoom in lists.items()
             for name in SERVERS
         ]
-    write_results(runs, latency, seconds)
+    write_results(runs, latency, seconds, datasets)
 
 
 def measure(
@@ -402,9 +435,17 @@ def measure(
     return result
 
 
-def write_results(runs: list[dict], latency: list[dict], seconds: int) -> None:
+def write_results(
+    runs: list[dict], latency: list[dict], seconds: int, datasets: tuple[str, ...]
+) -> None:
+    """Write the JSON; datasets not measured this time keep their previous runs."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "tiles.json"
+    if out.exists() and set(datasets) != set(DATASETS):
+        previous = json.loads(out.read_text())
+        runs = [r for r in previous["runs"] if r["dataset"] not in datasets] + runs
+        kept = [r for r in previous["latency_one_client"] if r["dataset"] not in datasets]
+        latency = kept + latency
     meta = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, shared with other work",

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from routing.engine.attributes import EdgeValues
 from routing.engine.costs import Constraint
 from routing.engine.planner import Path, Piece
 from routing.engine.prepared import Metric, PreparedGraph
 from routing.graph.contract import DATA_SOURCE, KERB, KIND, SMOOTHNESS, SURFACE
+from routing.profiles import Profile
 
 DAY_S = 86_400.0
 LOW_CONFIDENCE = 0.5
@@ -138,6 +140,40 @@ def ascent_descent(pg: PreparedGraph, pieces: list[Piece]) -> tuple[float | None
     return (round(up, 1), round(down, 1)) if known else (None, None)
 
 
+def edge_warnings(
+    ev: EdgeValues, profile: Profile, edges: np.ndarray | slice, now_s: float
+) -> dict[str, np.ndarray]:
+    """Per-edge masks of the data warnings for ``edges`` (indices, or ``slice(None)`` for all).
+
+    The one definition of which edge raises which warning: route answers summarise these masks
+    over the route, the network tile layer shows them edge by edge.
+    """
+    near = (
+        (ev.climb_pct[edges] >= NEAR_LIMIT_SHARE * profile.max_uphill_pct)
+        & (ev.climb_pct[edges] > 0)
+        | (ev.descent_pct[edges] >= NEAR_LIMIT_SHARE * profile.max_downhill_pct)
+        & (ev.descent_pct[edges] > 0)
+        | (ev.kerb_cm[edges] >= profile.max_kerb_height_cm - NEAR_KERB_CM) & (ev.kerb_cm[edges] > 0)
+        | (ev.width_m[edges] <= profile.min_width_m + NEAR_WIDTH_M)
+    )
+    crowd = (ev.overlay_feature_id[edges] >= 0) & ~ev.ignored[edges]
+    return {
+        "coarse_slope": (ev.climb_hint_pct[edges] > profile.max_uphill_pct)
+        | (ev.descent_hint_pct[edges] > profile.max_downhill_pct),
+        "near_limit": near,
+        "no_sidewalk": ev.no_sidewalk[edges] | ev.sidewalk_unknown[edges],
+        "stale_report": crowd
+        & (now_s - ev.overlay_observed_s[edges] > settings.ROUTING_STALE_DAYS * DAY_S),
+        "low_confidence": crowd & (ev.overlay_confidence[edges] < LOW_CONFIDENCE),
+        "ignored_report": ev.ignored[edges],
+        "obstacle": np.isfinite(ev.obstacle_width_m[edges])
+        & (ev.obstacle_until_s[edges] > now_s)
+        & (ev.obstacle_width_m[edges] > 0),
+        "elevator": ev.is_elevator[edges],
+        "crowd": crowd,
+    }
+
+
 def warnings(
     pg: PreparedGraph, metric: Metric, pieces: list[Piece], now_s: float
 ) -> list[dict[str, Any]]:
@@ -147,6 +183,7 @@ def warnings(
     ev, profile = metric.values, metric.profile
     length = ev.length_m[edges] * share
     total = float(length.sum()) or 1.0
+    masks = edge_warnings(ev, profile, edges, now_s)
     out: list[dict[str, Any]] = []
 
     def add(code: str, severity: str, message: str, where: np.ndarray) -> None:
@@ -187,9 +224,7 @@ def warnings(
                 % {"what": label, "pct": round(pct)},
                 mask,
             )
-    hint = (ev.climb_hint_pct[edges] > profile.max_uphill_pct) | (
-        ev.descent_hint_pct[edges] > profile.max_downhill_pct
-    )
+    hint = masks["coarse_slope"]
     if hint.any():
         add(
             "coarse_slope",
@@ -201,14 +236,7 @@ def warnings(
             % {"n": int(hint.sum())},
             hint,
         )
-    near = (
-        (ev.climb_pct[edges] >= NEAR_LIMIT_SHARE * profile.max_uphill_pct)
-        & (ev.climb_pct[edges] > 0)
-        | (ev.descent_pct[edges] >= NEAR_LIMIT_SHARE * profile.max_downhill_pct)
-        & (ev.descent_pct[edges] > 0)
-        | (ev.kerb_cm[edges] >= profile.max_kerb_height_cm - NEAR_KERB_CM) & (ev.kerb_cm[edges] > 0)
-        | (ev.width_m[edges] <= profile.min_width_m + NEAR_WIDTH_M)
-    )
+    near = masks["near_limit"]
     if near.any():
         add(
             "near_limit",
@@ -221,7 +249,7 @@ def warnings(
             % {"n": int(near.sum())},
             near,
         )
-    road = ev.no_sidewalk[edges] | ev.sidewalk_unknown[edges]
+    road = masks["no_sidewalk"]
     if road.any():
         add(
             "no_sidewalk",
@@ -230,8 +258,8 @@ def warnings(
             % {"m": round(float(length[road].sum()))},
             road,
         )
-    crowd = (ev.overlay_feature_id[edges] >= 0) & ~ev.ignored[edges]
-    old = crowd & (now_s - ev.overlay_observed_s[edges] > settings.ROUTING_STALE_DAYS * DAY_S)
+    crowd = masks["crowd"]
+    old = masks["stale_report"]
     if old.any():
         add(
             "stale_report",
@@ -240,7 +268,7 @@ def warnings(
             % {"n": int(old.sum()), "y": f"{settings.ROUTING_STALE_DAYS / 365:g}"},
             old,
         )
-    low = crowd & (ev.overlay_confidence[edges] < LOW_CONFIDENCE)
+    low = masks["low_confidence"]
     if low.any():
         add(
             "low_confidence",
@@ -248,7 +276,7 @@ def warnings(
             _("Low-confidence crowd reports on %(n)d segments") % {"n": int(low.sum())},
             low,
         )
-    ignored = ev.ignored[edges]
+    ignored = masks["ignored_report"]
     if ignored.any():
         add(
             "ignored_report",
@@ -270,14 +298,10 @@ def warnings(
             % {"pct": round(pct), "y": f"{settings.ROUTING_STALE_OSM_DAYS / 365:g}"},
             stale,
         )
-    narrowed = (
-        np.isfinite(ev.obstacle_width_m[edges])
-        & (ev.obstacle_until_s[edges] > now_s)
-        & (ev.obstacle_width_m[edges] > 0)
-    )
+    narrowed = masks["obstacle"]
     if narrowed.any():
         add("obstacle", "warning", _("A reported obstacle narrows the path"), narrowed)
-    lift = ev.is_elevator[edges]
+    lift = masks["elevator"]
     if lift.any():
         add("elevator", "info", _("The route uses an elevator; check that it is working"), lift)
     return out

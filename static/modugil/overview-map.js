@@ -16,6 +16,46 @@
   if (select) {
     select.addEventListener("change", function () { map.setStyle(styleUrl()); });
   }
+  // One checkbox per layer of the style (its metadata says which are shown at first); choices
+  // survive a change of profile, which loads a new style.
+  const toggles = document.getElementById("layer-toggles");
+  const chosen = {};
+  let listed = "";
+  function buildToggles(layers) {
+    toggles.querySelectorAll(".choice").forEach(function (node) { node.remove(); });
+    layers.forEach(function (layer) {
+      const span = document.createElement("span");
+      span.className = "choice";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "layer-" + layer.name;
+      box.checked = chosen[layer.name];
+      box.addEventListener("change", function () { chosen[layer.name] = box.checked; sync(); });
+      const label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = layer.title;
+      span.appendChild(box);
+      span.appendChild(label);
+      toggles.appendChild(span);
+    });
+  }
+  function sync() {
+    const style = map.getStyle();
+    if (!style) return;
+    const layers = (style.metadata || {})["modugil:layers"] || [];
+    layers.forEach(function (layer) { if (!(layer.name in chosen)) chosen[layer.name] = layer.visible; });
+    const names = layers.map(function (layer) { return layer.name; }).join(",");
+    if (toggles && names !== listed) { listed = names; buildToggles(layers); }
+    style.layers.forEach(function (layer) {
+      if (!(layer.source in chosen)) return;
+      const want = chosen[layer.source] ? "visible" : "none";
+      // Only on a change: setting a property fires styledata again.
+      if ((map.getLayoutProperty(layer.id, "visibility") || "visible") !== want) {
+        map.setLayoutProperty(layer.id, "visibility", want);
+      }
+    });
+  }
+  map.on("styledata", sync);
   const TITLE_KEYS = ["name", "lot_name", "feature_type"];
   const HIDDEN = new Set(TITLE_KEYS);
 

@@ -6,24 +6,14 @@ from typing import Any
 
 import mapbox_vector_tile
 import pytest
-from django.core.cache import caches
 
 from tests.conftest import YEOUIDO
+from tests.routing.conftest import graph_dir  # noqa: F401 - fixture
+from tests.tiles.graph_world import demo_graphs  # noqa: F401 - fixture
 from tiles.tilegrid import lonlat_to_tile
 
 Z = 16
 TILE = lonlat_to_tile(*YEOUIDO, Z)
-
-
-@pytest.fixture(autouse=True)
-def empty_tile_cache(settings: Any) -> None:
-    # An in-memory tile cache of the tests' own (never the files a running server uses), emptied
-    # for each test: every test rolls its data back, so versions repeat across tests.
-    settings.CACHES = {
-        **settings.CACHES,
-        "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
-    }
-    caches["tiles"].clear()
 
 
 def tile_url(layer: str, z: int = Z, lonlat: tuple[float, float] = YEOUIDO, query: str = "") -> str:

@@ -3,10 +3,7 @@ Gi* legend, accessibility (axe-core), and a report filed with two photos."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,28 +14,6 @@ from tests.violations.conftest import car_photo
 from violations.models import ViolationReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are ours.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def logged_in_page(browser: Any, live_server: Any, user: Any) -> Any:
@@ -62,6 +37,8 @@ def test_dashboard_shows_layers_ranking_and_filters(
     page = logged_in_page(browser, live_server, official)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    tiles: list[tuple[str, int]] = []
+    page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
     page.goto(f"{live_server.url}/violations/dashboard/")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.input_value("#f-start") == "2023-01-01"
@@ -69,6 +46,9 @@ def test_dashboard_shows_layers_ranking_and_filters(
     first = page.locator("#ranking tbody tr").first.inner_text()
     assert "성정동" in first or "동" in first
     page.wait_for_function("document.getElementById('status-line').textContent.includes('건수')")
+    # Case hexagons are the officials' vector tiles, with the form's filters.
+    hexagons = [(u, s) for u, s in tiles if "/tiles/violation-hexagons-official/" in u]
+    assert any(s == 200 and "start=2023-01-01" in u for u, s in hexagons), tiles
     assert "export.csv?start=2023-01-01" in page.get_attribute("#x-csv", "href")
     page.select_option("#f-layer", "gistar")
     page.wait_for_function("document.getElementById('legend').textContent.includes('핫스팟')")
@@ -77,6 +57,10 @@ def test_dashboard_shows_layers_ranking_and_filters(
     page.wait_for_function(
         "[...document.querySelectorAll('#ranking tbody tr')].every(r => r.textContent.includes('성정동'))"
     )
+    tiles.clear()
+    page.select_option("#f-layer", "cases")
+    page.wait_for_function("document.getElementById('legend').textContent.includes('건수')")
+    assert any("district=%EC%84%B1" in u for u, _s in tiles), tiles  # 성정동, URL-encoded
     assert axe_violations(page) == []
     assert errors == []
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import mapbox_vector_tile
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from tests.violations.conftest import PLATE, report_body
+from tests.violations.conftest import CHEONAN, PLATE, report_body
+from tiles.registry import all_layers
+from tiles.tilegrid import lonlat_to_tile
 from violations import photo_review, redaction, workflow
 from violations.credentials import issue_client_key
 from violations.intake.sensors import SensorEventIn, record_event
@@ -130,6 +133,40 @@ def test_no_public_response_contains_a_plate_contact_or_private_photo(world, pri
                 assert body not in originals, url
     assert scanned > 80, scanned
     assert ("/api/violations/photos/" + world["published"] + "/public.jpg", 200) in seen
+
+
+def _tile_values(body: bytes) -> list[str]:
+    """Every layer name, attribute name and attribute value in an MVT, as text."""
+    values: list[str] = []
+    for name, layer in mapbox_vector_tile.decode(body).items():
+        values.append(name)
+        for feature in layer["features"]:
+            values.append(str(feature.get("id")))
+            for key, value in feature["properties"].items():
+                values += [str(key), str(value)]
+    return values
+
+
+def test_no_public_tile_contains_a_plate_contact_or_photo_path(world, private_root) -> None:
+    """Every registered layer's tiles over the world, z8 to z17, anonymous: decoded and scanned."""
+    client = Client()
+    private = [*SECRETS, str(private_root), "-original.jpg", world["pending"]]
+    private += [r.plate_hash for r in ViolationReport.objects.exclude(plate_hash="")]
+    features = {}
+    for layer in all_layers():
+        for z in range(8, 18):
+            tile = lonlat_to_tile(*CHEONAN, z)
+            for params in ({}, {"start": "2023-01-01", "end": "2030-12-31"}):
+                response = client.get(f"/tiles/{layer.name}/{z}/{tile.x}/{tile.y}.pbf", params)
+                text = response.content.decode("utf-8", errors="ignore")
+                values = _tile_values(response.content) if response.status_code == 200 else []
+                features[layer.name] = features.get(layer.name, 0) + len(values)
+                for secret in private:
+                    assert secret not in text, (layer.name, z, secret)
+                    assert not any(secret in value for value in values), (layer.name, z, secret)
+                if layer.restricted:
+                    assert response.status_code == 401, layer.name
+    assert features["violation-hexagons"] > 0 and features["parking"] > 0  # not vacuous
 
 
 def test_only_the_approved_redacted_photo_is_public(world, official, client_for) -> None:

@@ -78,9 +78,15 @@ def test_log_in_and_answer_quests_with_one_tap(phone, minji, shot) -> None:
         feature_type="steps", kerb="", kerb_height_cm=None, step_count=3, geom=near(0.0006)
     )
     page = phone.new_page()
+    requests: list[tuple[str, int]] = []
+    page.on("response", lambda r: requests.append((r.url, r.status)))
     log_in(page, "minji")
     card = page.locator(f"#quest-steps_count-feature-{steps.pk}")
     expect(card).to_be_visible()
+    # The map draws features, places, parking and campaigns from vector tiles, not bbox GeoJSON.
+    wait_until(page, lambda: any("/tiles/features/" in u and s == 200 for u, s in requests))
+    assert any("/tiles/campaigns/" in u for u, _s in requests)
+    assert not any("/api/mapping/features/?" in u and "bbox=" in u for u, _s in requests)
     shot(page, "quests-map")
     card.scroll_into_view_if_needed()
     shot(page, "quests-list", doc=True)

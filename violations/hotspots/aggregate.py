@@ -1,7 +1,8 @@
 """Hotspot layers from the database: the hexagon counts run in PostgreSQL (one GROUP BY).
 
-``hex_table`` is the aggregation other layers (vector tiles) call; the rest builds GeoJSON
-for the API. Public (anonymous) layers are coarsened and thresholded here, in one place.
+``hex_table`` is the aggregation other layers (vector tiles) call, ``public_hex_table`` its public
+form; the rest builds GeoJSON for the API. Public (anonymous) layers are coarsened and
+thresholded here, in one place.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ def hex_table(filters: HotspotFilter, resolution: int) -> pd.DataFrame:
     return frame.set_index("cell").astype("int64")
 
 
+def public_hex_table(filters: HotspotFilter, resolution: int) -> tuple[pd.DataFrame, int]:
+    """The public aggregate, the one place its rules live: resolution capped, cells with fewer
+    than ``VIOLATIONS_PUBLIC_MIN_COUNT`` cases dropped, counts only. Returns the table and the
+    resolution used. (Filters for the public come from ``filters.from_params(public=True)``.)"""
+    resolution = min(resolution, settings.VIOLATIONS_PUBLIC_MAX_H3_RES)
+    table = hex_table(filters, resolution)
+    table = table.loc[table["cases"] >= settings.VIOLATIONS_PUBLIC_MIN_COUNT, ["cases"]]
+    return table, resolution
+
+
 def bay_inventory(resolution: int) -> pd.DataFrame:
     """Disabled-only bays (where counted) and car parks per H3 cell."""
     rows = DisabledParkingSpot.objects.values_list("geom", "disabled_spaces")
@@ -69,12 +80,10 @@ def hex_layer(
 ) -> dict[str, Any]:
     """GeoJSON hexagons. Public: resolution capped, small counts suppressed, counts only."""
     if public:
-        resolution = min(resolution, settings.VIOLATIONS_PUBLIC_MAX_H3_RES)
-    table = hex_table(filters, resolution)
-    if public:
-        table = table[table["cases"] >= settings.VIOLATIONS_PUBLIC_MIN_COUNT]
+        table, resolution = public_hex_table(filters, resolution)
         features = [_feature(cell, {"cases": int(row.cases)}) for cell, row in table.iterrows()]
         return _collection(features, filters, resolution, public=True)
+    table = hex_table(filters, resolution)
     table = table.join(bay_inventory(resolution), how="left").fillna(0)
     if with_gistar:
         stats = analysis.gistar(table["cases"], permutations=permutations)

@@ -48,6 +48,27 @@
       attributionControl: { customAttribution: mapEl.dataset.attribution } });
     map.addControl(new maplibregl.NavigationControl());
     map.on("load", function () {
+      // The network coloured for the chosen profile, under the route (vector tiles).
+      const net = config.network;
+      const colors = ["match", ["get", "status"]];
+      Object.entries(net.colors).forEach(function ([k, v]) { colors.push(k, v); });
+      colors.push("#6e7781");
+      networkUrl = networkTiles();
+      map.addSource("network", { type: "vector", tiles: [networkUrl], minzoom: net.minzoom, maxzoom: 18,
+        attribution: mapEl.dataset.attribution });
+      map.addLayer({ id: "network", type: "line", source: "network", "source-layer": net.layer,
+        paint: { "line-color": colors, "line-width": ["interpolate", ["linear"], ["zoom"], 13, 1.5, 18, 5], "line-opacity": 0.75 },
+        layout: { "line-cap": "round" } });
+      map.on("click", "network", function (e) {
+        const p = e.features[0].properties;
+        const lines = [];
+        [["fwd", t.network_along], ["bwd", t.network_against]].forEach(function ([d, label]) {
+          if (!p["status_" + d]) return;
+          const why = (p["why_" + d] || "").split(",").filter(Boolean).map(function (c) { return net.why[c] || c; });
+          lines.push(label + ": " + t["network_" + p["status_" + d]] + (why.length ? " (" + why.join(", ") + ")" : ""));
+        });
+        new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.join(" · ")).addTo(map);
+      });
       map.addSource("route", { type: "geojson", data: empty });
       map.addLayer({ id: "alternatives", type: "line", source: "route", filter: ["==", ["get", "role"], "alternative"],
         paint: { "line-color": "#7a869a", "line-width": 4, "line-dasharray": [2, 1] } });
@@ -69,16 +90,38 @@
   }
 
   // --- request and answer --------------------------------------------------------------------
-  function query() {
+  function profileQuery() {
     const q = new URLSearchParams();
-    q.set("origin", document.getElementById("origin").value.trim());
-    q.set("destination", document.getElementById("destination").value.trim());
-    q.set("graph", document.getElementById("graph").value);
     q.set("profile", preset.value);
     if (dirty) {
       sliders.forEach(function (s) { q.set(s.name, s.value); });
       q.set("unknown_policy", "kerb:" + unknownKerb.value);
     }
+    return q;
+  }
+  function networkTiles() {
+    return window.location.origin + config.network.tiles + "?" + profileQuery().toString();
+  }
+  // The network follows the profile: new tiles after a preset or slider change (debounced).
+  let networkTimer = null;
+  let networkUrl = null;
+  function refreshNetwork() {
+    window.clearTimeout(networkTimer);
+    networkTimer = window.setTimeout(function () {
+      const source = map && map.getSource("network");
+      const url = networkTiles();
+      if (source && url !== networkUrl) { networkUrl = url; source.setTiles([url]); }
+    }, 250);
+  }
+  form.addEventListener("input", refreshNetwork);
+  form.addEventListener("change", refreshNetwork);
+
+  function query() {
+    const q = new URLSearchParams();
+    q.set("origin", document.getElementById("origin").value.trim());
+    q.set("destination", document.getElementById("destination").value.trim());
+    q.set("graph", document.getElementById("graph").value);
+    profileQuery().forEach(function (v, k) { q.set(k, v); });
     return q;
   }
 

@@ -15,15 +15,6 @@ from routing.graph.store import get_graph
 from tests.conftest import shared_data
 from tests.routing.conftest import MAPO
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.mark.django_db
 def test_planner_page_in_korean_and_english() -> None:
@@ -37,30 +28,36 @@ def test_planner_page_in_korean_and_english() -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_choose_preset_get_route_with_warnings_switch_language(
-    live_server, graph_dir: Path
+    live_server, graph_dir: Path, browser
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     publish_graph(build_graph(shared_data(MAPO)), name="mapo")
     graph = get_graph("mapo")
     main = np.flatnonzero(graph.nodes["component"] == 0)
     a, b = int(main[0]), int(main[len(main) // 2])
     origin = f"{graph.nodes['lon'][a]:.6f},{graph.nodes['lat'][a]:.6f}"
     destination = f"{graph.nodes['lon'][b]:.6f},{graph.nodes['lat'][b]:.6f}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="ko-KR", extra_http_headers={"Accept-Language": "ko"})
-        page.goto(f"{live_server.url}/plan/")
-        assert page.locator("h1").inner_text() == "무장애 여행 경로 찾기"
-        page.select_option("#preset", "walker_cane")
-        assert page.input_value("#p-max_kerb_height_cm") == "15"
-        page.fill("#origin", origin)
-        page.fill("#destination", destination)
-        page.click("#find-route")
-        page.wait_for_selector("#route-warnings li", timeout=20_000)
-        assert page.locator(".summary").inner_text()
-        assert page.locator("#route-warnings li").count() >= 1
-        page.select_option("#language-select", "en")
-        page.wait_for_selector("text=Barrier-free trip planner", timeout=10_000)
-        assert page.locator("html").get_attribute("lang") == "en"
-        browser.close()
+    page = browser.new_page(locale="ko-KR", extra_http_headers={"Accept-Language": "ko"})
+    tiles: list[tuple[str, int]] = []
+    page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
+    page.goto(f"{live_server.url}/plan/")
+    assert page.locator("h1").inner_text() == "무장애 여행 경로 찾기"
+    # The network under the route is coloured for the chosen profile (vector tiles).
+    page.wait_for_function("() => document.querySelector('.maplibregl-canvas')")
+    page.wait_for_timeout(1500)
+    network = [(url, status) for url, status in tiles if "/tiles/network/" in url]
+    assert any(s == 200 and "profile=manual_wheelchair" in u for u, s in network), tiles
+    tiles.clear()
+    page.select_option("#preset", "walker_cane")
+    assert page.input_value("#p-max_kerb_height_cm") == "15"
+    page.wait_for_timeout(1500)
+    assert any("/tiles/network/" in u and "profile=walker_cane" in u for u, _s in tiles), tiles
+    page.fill("#origin", origin)
+    page.fill("#destination", destination)
+    page.click("#find-route")
+    page.wait_for_selector("#route-warnings li", timeout=20_000)
+    assert page.locator(".summary").inner_text()
+    assert page.locator("#route-warnings li").count() >= 1
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("text=Barrier-free trip planner", timeout=10_000)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.close()

@@ -1,5 +1,8 @@
 // Officials' dashboard: hexagons (cases or Gi*), kernel-density heat map, ranking with trend,
-// violations per bay. Every layer comes from /api/violations/hotspots/ with the same filters.
+// violations per bay, and the reports as points when zoomed in. Case hexagons and points are
+// vector tiles (/tiles/violation-hexagons-official/, /tiles/violations/: the resolution follows
+// the zoom, an edit shows on the next tile); Gi*, density and ranking come from
+// /api/violations/hotspots/. Every layer uses the same filters.
 (function () {
   "use strict";
   const el = document.getElementById("map");
@@ -80,18 +83,55 @@
     map.fitBounds(b, { padding: 20, duration: 0 });
     fitted = true;
   }
+  const TILE_LAYERS = { hex: "violation-hexagons-official", points: "violations" };
+  const tileUrls = {};
+  function tileUrl(layer) { return window.location.origin + "/tiles/" + layer + "/{z}/{x}/{y}.pbf?" + query({}); }
+  function showHexLayers(mode) {
+    if (!map) return;
+    map.setLayoutProperty("hex", "visibility", mode === "gistar" ? "visible" : "none");
+    map.setLayoutProperty("hex-tiles", "visibility", mode === "gistar" ? "none" : "visible");
+  }
+  function summarise(features, mode) {
+    const maxCases = features.reduce(function (m, f) { return Math.max(m, f.properties.cases); }, 0);
+    legend(mode, maxCases);
+    const total = features.reduce(function (s, f) { return s + f.properties.cases; }, 0);
+    statusLine.textContent = features.length ? text.loaded + ": " + total + " " + text.cases + ", " + features.length + " " + text.hexagons : text.none;
+    return maxCases;
+  }
+  // The tile sources follow the filters (even while hidden, so they never show stale cells).
+  function updateTileSources() {
+    if (!map) return;
+    Object.entries(TILE_LAYERS).forEach(function ([id, layer]) {
+      const source = map.getSource(id + "-tiles");
+      const url = tileUrl(layer);
+      if (source && tileUrls[id] !== url) { tileUrls[id] = url; source.setTiles([url]); }
+    });
+  }
+  // Case hexagons from vector tiles; the legend and the status line count what is loaded.
+  function loadHexagonTiles() {
+    updateTileSources();
+    return new Promise(function (resolve) {
+      map.once("idle", function () {
+        const seen = {};
+        map.querySourceFeatures("hex-tiles", { sourceLayer: TILE_LAYERS.hex }).forEach(function (f) { seen[f.id] = f; });
+        const maxCases = summarise(Object.values(seen), "cases");
+        map.setPaintProperty("hex-tiles", "fill-color", hexPaint("cases", maxCases));
+        resolve();
+      });
+      map.triggerRepaint();
+    });
+  }
   function loadHexagons() {
     const mode = document.getElementById("f-layer").value;
+    showHexLayers(mode);
+    if (map && mode !== "gistar") return loadHexagonTiles();
     const zoom = zoomLevel();
     lastZoom = zoom;
     return get(mode === "gistar" ? "gistar/" : "hexagons/", { zoom: zoom }).then(function (data) {
-      const maxCases = data.features.reduce(function (m, f) { return Math.max(m, f.properties.cases); }, 0);
       setData("hex", data);
+      const maxCases = summarise(data.features, mode);
       if (map && map.getLayer("hex")) map.setPaintProperty("hex", "fill-color", hexPaint(mode, maxCases));
-      legend(mode, maxCases);
       fit(data.features);
-      const total = data.features.reduce(function (s, f) { return s + f.properties.cases; }, 0);
-      statusLine.textContent = data.features.length ? text.loaded + ": " + total + " " + text.cases + ", " + data.features.length + " " + text.hexagons : text.none;
     });
   }
   function loadHeat() {
@@ -112,6 +152,12 @@
   }
   function loadRanking() {
     return get("ranking/", { zoom: zoomLevel() }).then(function (data) {
+      if (!fitted && map && data.results.length) {  // the hotspots in view at first
+        const b = new maplibregl.LngLatBounds();
+        data.results.forEach(function (r) { b.extend([r.lon, r.lat]); });
+        map.fitBounds(b, { padding: 40, duration: 0, maxZoom: 14 });
+        fitted = true;
+      }
       const body = document.querySelector("#ranking tbody");
       body.textContent = "";
       data.results.forEach(function (r) {
@@ -152,6 +198,7 @@
   function refresh() {
     statusLine.textContent = text.loading;
     exports();
+    mapReady.then(updateTileSources);
     const layersLoaded = mapReady.then(function () { return Promise.all([loadHexagons(), loadHeat()]); });
     return Promise.all([loadRanking(), map ? layersLoaded : loadHexagons()])
       .catch(function () { statusLine.textContent = text.error; });
@@ -171,14 +218,32 @@
     map.addLayer({ id: "heat", type: "heatmap", source: "heat", paint: {
       "heatmap-weight": ["get", "weight"], "heatmap-radius": 18, "heatmap-opacity": 0.75 } });
     map.addLayer({ id: "hex", type: "fill", source: "hex", paint: { "fill-color": "#fdbb84", "fill-opacity": 0.6, "fill-outline-color": "#666" } });
-    map.on("click", "hex", function (e) {
-      const p = e.features[0].properties;
-      const lines = [text.cases + ": " + p.cases];
-      if (p.hotspot) lines.push(text[p.hotspot] + " (z " + p.z + ")");
-      if (p.bays) lines.push("bays: " + p.bays + (p.per_bay ? " · " + p.per_bay + "/bay" : ""));
-      new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.join(" · ")).addTo(map);
+    map.addSource("hex-tiles", { type: "vector", tiles: [tileUrl(TILE_LAYERS.hex)], minzoom: 8, maxzoom: 17 });
+    map.addLayer({ id: "hex-tiles", type: "fill", source: "hex-tiles", "source-layer": TILE_LAYERS.hex,
+      paint: { "fill-color": "#fdbb84", "fill-opacity": 0.6, "fill-outline-color": "#666" } });
+    map.addSource("points-tiles", { type: "vector", tiles: [tileUrl(TILE_LAYERS.points)], minzoom: 12, maxzoom: 18 });
+    map.addLayer({ id: "points", type: "circle", source: "points-tiles", "source-layer": TILE_LAYERS.points, minzoom: 14,
+      paint: { "circle-radius": 5, "circle-color": "#a40e26", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
+    ["hex", "hex-tiles"].forEach(function (id) {
+      map.on("click", id, function (e) {
+        const p = e.features[0].properties;
+        const lines = [text.cases + ": " + p.cases];
+        if (p.hotspot) lines.push(text[p.hotspot] + " (z " + p.z + ")");
+        if (p.bays) lines.push("bays: " + p.bays + (p.per_bay ? " · " + p.per_bay + "/bay" : ""));
+        if (p.bay_cases) lines.push(text.bay_cases + ": " + p.bay_cases);
+        new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.join(" · ")).addTo(map);
+      });
     });
-    map.on("zoomend", function () { if (zoomLevel() !== lastZoom) { loadHexagons(); } });
+    map.on("click", "points", function (e) {
+      const p = e.features[0].properties;
+      const lines = ["#" + e.features[0].id, p.seen_at, p.violation_type, p.status, p.source];
+      new maplibregl.Popup().setLngLat(e.lngLat).setText(lines.filter(Boolean).join(" · ")).addTo(map);
+    });
+    map.on("zoomend", function () {
+      const mode = document.getElementById("f-layer").value;
+      if (mode === "gistar" && zoomLevel() !== lastZoom) loadHexagons();
+      else if (mode !== "gistar") loadHexagonTiles();
+    });
   });
   refresh();
   form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });

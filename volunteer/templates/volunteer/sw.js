@@ -9,6 +9,8 @@ importScripts("{{ queue_url }}");
 const SHELL = "modugil-shell-{{ version }}";
 const RUNTIME = "modugil-runtime-v1";
 const TILES = "modugil-tiles-v1";
+// modugil's own vector tiles: network first (an edit shows at once), the last copy offline.
+const VECTOR_TILES = "modugil-vector-tiles-v1";
 const PRECACHE = {{ precache|safe }};
 const OFFLINE_URL = "{{ offline_url }}";
 const MAX_TILES = 1500;
@@ -58,6 +60,19 @@ async function cacheFirst(request, cacheName) {
   return response;
 }
 
+async function networkFirstTile(request) {
+  const cache = await caches.open(VECTOR_TILES);
+  try {
+    const response = await fetch(request);
+    if (response.status === 200) { await cache.put(request, response.clone()); trim(cache); }
+    else if (response.status === 204) await cache.delete(request);
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request);
+    return cached || new Response(null, { status: 204 });  // offline and never seen: an empty tile
+  }
+}
+
 async function trim(cache) {
   const keys = await cache.keys();
   for (let i = 0; i < keys.length - MAX_TILES; i += 1) await cache.delete(keys[i]);
@@ -77,6 +92,8 @@ self.addEventListener("fetch", function (event) {
   }
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/media/photos/")) {
     event.respondWith(cacheFirst(request, RUNTIME));
+  } else if (url.pathname.startsWith("/tiles/")) {
+    event.respondWith(networkFirstTile(request));
   } else if (url.pathname.startsWith("/api/")) {
     event.respondWith(networkFirst(request, null));
   }

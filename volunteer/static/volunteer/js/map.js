@@ -1,14 +1,12 @@
 // Map for the volunteer app: configurable raster basemap with an offline fallback, modugil's own
-// layers from the GeoJSON API (bbox-filtered), campaign areas, and the person's position.
+// layers and campaign areas from its vector tiles (kept by the service worker for offline use),
+// and the person's position.
 (function () {
   "use strict";
   const M = window.Modugil;
   const COLORS = { feature: "#a33d00", place: "#0b5cad", parking: "#1a6e33", quest: "#6b2fa3", me: "#0b5cad" };
-  const LAYERS = {
-    feature: "/api/mapping/features/",
-    place: "/api/mapping/places/",
-    parking: "/api/mapping/parking-spots/",
-  };
+  const LAYERS = { feature: "features", place: "places", parking: "parking" };  // vector tile layers
+  const MIN_ZOOM = { feature: 12, place: 12, parking: 10 };
   const EMPTY = { type: "FeatureCollection", features: [] };
 
   function style() {
@@ -87,57 +85,43 @@
     M.watchPosition();
   };
 
-  function bboxOf(map) {
-    const b = map.getBounds();
-    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(6); }).join(",");
-  }
-
-  // Features, places and parking in view; refreshed after the map stops moving.
+  // Features, places and parking as modugil's vector tiles (an edit shows on the next tile). The
+  // service worker keeps the tiles seen before, so the map still draws them offline.
   M.showOwnLayers = function (map, onSelect) {
-    let timer = null;
-    async function refresh() {
-      if (map.getZoom() < 13) return;
-      const bbox = bboxOf(map);
-      await Promise.all(Object.entries(LAYERS).map(async function ([kind, url]) {
-        try {
-          const r = await M.api(url + "?page_size=500&bbox=" + bbox);
-          const source = map.getSource("own-" + kind);
-          if (source) source.setData(r.data);
-        } catch (err) { /* offline: keep what is drawn */ }
-      }));
-    }
     map.on("load", function () {
-      Object.keys(LAYERS).forEach(function (kind) {
-        map.addSource("own-" + kind, { type: "geojson", data: EMPTY });
-        map.addLayer({ id: "own-" + kind + "-line", type: "line", source: "own-" + kind,
+      Object.entries(LAYERS).forEach(function ([kind, layer]) {
+        map.addSource("own-" + kind, { type: "vector", tiles: [tileUrl(layer)], minzoom: MIN_ZOOM[kind], maxzoom: 18 });
+        map.addLayer({ id: "own-" + kind + "-line", type: "line", source: "own-" + kind, "source-layer": layer,
           filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": COLORS[kind], "line-width": 4 } });
-        map.addLayer({ id: "own-" + kind, type: "circle", source: "own-" + kind,
+        map.addLayer({ id: "own-" + kind, type: "circle", source: "own-" + kind, "source-layer": layer,
           filter: ["==", ["geometry-type"], "Point"],
           paint: { "circle-radius": 6, "circle-color": COLORS[kind], "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
         map.on("click", "own-" + kind, function (e) {
           if (onSelect && e.features.length) onSelect(kind, e.features[0]);
         });
       });
-      refresh();
-    });
-    map.on("moveend", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(refresh, 300);
     });
   };
 
+  function tileUrl(layer) {
+    return window.location.origin + "/tiles/" + layer + "/{z}/{x}/{y}.pbf";
+  }
+
   M.showCampaignAreas = function (map, campaignGeometry) {
-    map.on("load", async function () {
-      let data = EMPTY;
-      if (campaignGeometry) {
-        data = { type: "FeatureCollection", features: [{ type: "Feature", geometry: campaignGeometry, properties: {} }] };
-      } else {
-        try { data = (await M.api("/api/community/campaigns/?page_size=100")).data; } catch (err) { data = EMPTY; }
-      }
-      map.addSource("campaigns", { type: "geojson", data: data });
+    map.on("load", function () {
       const below = map.getLayer("own-feature-line") ? "own-feature-line" : undefined;
-      map.addLayer({ id: "campaigns-fill", type: "fill", source: "campaigns", paint: { "fill-color": "#f0a500", "fill-opacity": 0.08 } }, below);
-      map.addLayer({ id: "campaigns-line", type: "line", source: "campaigns", paint: { "line-color": "#8a5a00", "line-width": 2, "line-dasharray": [2, 1] } });
+      let source = { type: "vector", tiles: [tileUrl("campaigns")], minzoom: 8, maxzoom: 18 };
+      let sourceLayer = "campaigns";
+      if (campaignGeometry) {  // one campaign's own area, as the page already has it
+        source = { type: "geojson", data: { type: "FeatureCollection", features: [{ type: "Feature", geometry: campaignGeometry, properties: {} }] } };
+        sourceLayer = undefined;
+      }
+      map.addSource("campaigns", source);
+      const fill = { id: "campaigns-fill", type: "fill", source: "campaigns", paint: { "fill-color": "#f0a500", "fill-opacity": 0.08 } };
+      const line = { id: "campaigns-line", type: "line", source: "campaigns", paint: { "line-color": "#8a5a00", "line-width": 2, "line-dasharray": [2, 1] } };
+      if (sourceLayer) { fill["source-layer"] = sourceLayer; line["source-layer"] = sourceLayer; }
+      map.addLayer(fill, below);
+      map.addLayer(line);
     });
   };
 
