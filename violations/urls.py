@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from violations import pages
 from violations.api import hotspots, reports, sensors
+from violations.review import pages as review
 
 router = DefaultRouter()
 router.register("reports", reports.ReportViewSet, basename="violation-report")
@@ -33,4 +34,12 @@ urlpatterns = [
     path("violations/report/", pages.report_form, name="violation-report-form"),
     path("violations/report/<int:pk>/", pages.report_receipt, name="violation-report-receipt"),
     path("violations/dashboard/", pages.dashboard, name="violation-dashboard"),
+    path("violations/review/", review.review_queue, name="violation-review"),
+    path("violations/review/<int:pk>/", review.review_detail, name="violation-review-detail"),
+    path(
+        "violations/review/<int:pk>/transition/",
+        review.review_transition,
+        name="violation-review-transition",
+    ),
+    path("violations/review/<int:pk>/note/", review.review_note, name="violation-review-note"),
 ]

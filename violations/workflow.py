@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from modugil.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
@@ -56,6 +57,16 @@ class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
 
 
+class StaleReport(PreconditionFailed):
+    code = "stale_version"
+
+
+def needs_reason(status: str, to: str) -> bool:
+    """Whether moving from ``status`` to ``to`` requires a reason (for form hints)."""
+    rule = TRANSITIONS.get((status, to))
+    return bool(rule and rule.needs_reason)
+
+
 def allowed_targets(status: str, user: User | None) -> list[str]:
     """Statuses ``user`` may move a report in ``status`` to (for buttons and API hints)."""
     return [
@@ -91,13 +102,7 @@ def transition(
         raise Forbidden("Only officials change the status of a violation report.")
     with transaction.atomic():
         locked = _lock(report.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise PreconditionFailed(
-                f"The report changed since version {expected_version}; it is now "
-                f"version {locked.version}.",
-                fields={"version": [f"Stale: current version is {locked.version}."]},
-                current_version=locked.version,
-            )
+        _check_version(locked, expected_version)
         rule = TRANSITIONS.get((locked.status, to))
         if rule is None:
             raise TransitionNotAllowed(
@@ -115,6 +120,37 @@ def transition(
             ReportNote.objects.create(report=locked, author=actor, text=note.strip())
     report.refresh_from_db()
     return locked
+
+
+def add_note(
+    report: ViolationReport, text: str, *, author: User, expected_version: int | None = None
+) -> ReportNote:
+    """An official's internal note; refused (412) when the report changed since ``expected_version``."""
+    if not (author and author.is_authenticated and author.has_role(Role.OFFICIAL)):
+        raise Forbidden("Only officials write notes on violation reports.")
+    if not text.strip():
+        msg = _("Write a note first.")
+        raise InvalidInput(msg, fields={"text": [msg]})
+    with transaction.atomic():
+        locked = _lock(report.pk)
+        _check_version(locked, expected_version)
+        return ReportNote.objects.create(report=locked, author=author, text=text.strip())
+
+
+def _check_version(locked: ViolationReport, expected: int | None) -> None:
+    if expected is None or locked.version == expected:
+        return
+    raise StaleReport(
+        _(
+            "Someone changed this since version %(base)s; it is now version %(current)s. "
+            "Your edit was kept, not applied: reload and merge."
+        )
+        % {"base": expected, "current": locked.version},
+        fields={
+            "version": [_("Stale: current version is %(current)s.") % {"current": locked.version}]
+        },
+        current_version=locked.version,
+    )
 
 
 def _targets(status: str) -> str:

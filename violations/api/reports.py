@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pghistory.models
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -21,6 +20,7 @@ from accounts.permissions import OfficialOnly, has_role
 from modugil.errors import InvalidInput
 from modugil.pagination import FeaturePagination
 from violations import crypto, photo_review, workflow
+from violations.access_log import log_private_views
 from violations.api.serializers import (
     CitizenReportInput,
     HistorySerializer,
@@ -32,8 +32,9 @@ from violations.api.serializers import (
     ReviewInput,
     TransitionInput,
 )
+from violations.history import report_events
 from violations.intake.citizen import CitizenReport, submit
-from violations.models import Channel, ReportNote, ViolationPhoto, ViolationReport
+from violations.models import AccessChannel, Channel, ViolationPhoto, ViolationReport
 
 LIST_FILTERS = {
     "status": "status",
@@ -83,6 +84,16 @@ class ReportViewSet(
     def _official(self) -> bool:
         return has_role(self.request.user, Role.OFFICIAL)
 
+    def _log_private(self, request: Request, reports: list[ViolationReport]) -> None:
+        """Officials' responses carry decrypted plates and contacts: each view is recorded."""
+        if self._official():
+            log_private_views(
+                reports,
+                request.user,  # type: ignore[arg-type]
+                channel=AccessChannel.API,
+                path=request.get_full_path(),
+            )
+
     @extend_schema(request=CitizenReportInput, responses=ReporterReportSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CitizenReportInput(data=_form_data(request))
@@ -108,8 +119,16 @@ class ReportViewSet(
         body = ReporterReportSerializer(report, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = page if page is not None else list(self.get_queryset())
+        self._log_private(request, rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        self._log_private(request, [report])
         response = Response(self.get_serializer(report).data)
         response["ETag"] = report.etag
         return response
@@ -137,6 +156,7 @@ class ReportViewSet(
             duplicate_of=original,
             expected_version=version,
         )
+        self._log_private(request, [report])
         response = Response(OfficialReportSerializer(report, context={"request": request}).data)
         response["ETag"] = report.etag
         return response
@@ -149,10 +169,12 @@ class ReportViewSet(
         if request.method == "POST":
             data = NoteSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            ReportNote.objects.create(
-                report=report,
-                author=request.user,  # type: ignore[misc]
-                text=data.validated_data["text"],
+            workflow.add_note(
+                report,
+                data.validated_data["text"],
+                author=request.user,  # type: ignore[arg-type]
+                expected_version=_if_match(request.headers.get("If-Match"))
+                or data.validated_data.get("version"),
             )
             code: int = status.HTTP_201_CREATED
         else:
@@ -165,12 +187,7 @@ class ReportViewSet(
     @action(detail=True, methods=["get"], permission_classes=[OfficialOnly])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every change with who made it and the transition; plate and contacts masked."""
-        report = self._report(pk)
-        events = list(
-            pghistory.models.Events.objects.tracks(report).order_by("pgh_created_at", "pgh_id")
-        )
-        ids = {int(e.pgh_context["user"]) for e in events if (e.pgh_context or {}).get("user")}
-        names = {u.pk: u.public_name for u in User.objects.filter(pk__in=ids)}
+        events, names = report_events(self._report(pk))
         return Response(HistorySerializer(events, many=True, context={"user_names": names}).data)
 
     def _report(self, pk: str | None) -> ViolationReport:

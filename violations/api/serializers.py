@@ -167,10 +167,13 @@ class TransitionInput(serializers.Serializer):
 
 class NoteSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        write_only=True, required=False, allow_null=True, help_text="The report version you read."
+    )
 
     class Meta:
         model = ReportNote
-        fields = ("id", "text", "author_name", "created_at")
+        fields = ("id", "text", "author_name", "created_at", "version")
         read_only_fields = ("id", "author_name", "created_at")
 
     def get_author_name(self, obj: ReportNote) -> str | None:

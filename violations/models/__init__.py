@@ -1,5 +1,6 @@
 """Violation reports, their photos and notes, IoT sensors and Open311 clients."""
 
+from violations.models.access import AccessChannel, PrivateDataAccess
 from violations.models.clients import Open311Client
 from violations.models.photos import RedactionStatus, TakenAtSource, ViolationPhoto
 from violations.models.reports import H3_STORED_RES, ReportNote, ViolationReport, h3_cell
@@ -19,9 +20,11 @@ __all__ = [
     "CLOSED_STATUSES",
     "COUNTED_STATUSES",
     "H3_STORED_RES",
+    "AccessChannel",
     "Channel",
     "DecisionReason",
     "Open311Client",
+    "PrivateDataAccess",
     "RedactionStatus",
     "ReportNote",
     "ReportSource",
