@@ -109,10 +109,9 @@ def world(minji, official, client_for, bay, cheonan_2023) -> dict[str, str]:
     }
 
 
-def test_no_public_response_contains_a_plate_contact_or_private_photo(world, private_root) -> None:
-    client = Client()
+def scan_every_url(client: Client, world: dict[str, str], private_root: Any) -> set:
+    """GET every URL pattern filled with the world's ids; no secret in any body. (url, status)s."""
     originals = {p.original.read() for p in ViolationPhoto.objects.all()}
-    scanned = 0
     seen: set = set()
     for pattern, _ in all_patterns(get_resolver()):
         if pattern.startswith(("admin/", "i18n/", "static/")):
@@ -124,15 +123,32 @@ def test_no_public_response_contains_a_plate_contact_or_private_photo(world, pri
                 body = (
                     b"".join(response.streaming_content) if response.streaming else response.content
                 )
-                scanned += 1
                 seen.add((url, response.status_code))
                 text = body.decode("utf-8", errors="ignore")
                 for secret in SECRETS:
                     assert secret not in text, (url, secret)
                 assert str(private_root) not in text and "-original.jpg" not in text, url
                 assert body not in originals, url
-    assert scanned > 80, scanned
+    return seen
+
+
+def test_no_public_response_contains_a_plate_contact_or_private_photo(world, private_root) -> None:
+    seen = scan_every_url(Client(), world, private_root)
+    assert len(seen) > 40, len(seen)
     assert ("/api/violations/photos/" + world["published"] + "/public.jpg", 200) in seen
+    assert (f"/violations/review/{world['pk']}/", 302) in seen  # the login redirect
+
+
+def test_no_response_to_a_signed_in_non_official_contains_them_either(
+    world, private_root, junho
+) -> None:
+    """A volunteer (not the reporter) signed in: the review pages refuse, nothing leaks anywhere."""
+    client = Client()
+    client.force_login(junho)
+    seen = scan_every_url(client, world, private_root)
+    assert (f"/violations/review/{world['pk']}/", 403) in seen
+    assert ("/violations/review/", 403) in seen
+    assert len(seen) > 40, len(seen)
 
 
 def _tile_values(body: bytes) -> list[str]:

@@ -1,0 +1,63 @@
+"""An official works a report in Debian's chromium: draws a blur rectangle on a photo, approves
+the redacted copy, confirms the report; the public photo URL then serves the redacted image."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.violations.conftest import PLATE, report_body
+from tests.violations.test_browser import axe_violations, logged_in_page
+from violations.models import RedactionStatus, ReportStatus, ViolationReport
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_official_redacts_approves_and_confirms(
+    browser, live_server, official, minji, client_for, bay
+) -> None:
+    created = client_for(minji).post("/api/violations/reports/", report_body(), format="multipart")
+    report = ViolationReport.objects.get(pk=created.json()["id"])
+    photo = report.photos.order_by("position").first()
+    page = logged_in_page(browser, live_server, official)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server.url}/violations/review/")
+    page.click(f"tr[data-report='{report.pk}'] a")
+    page.wait_for_url(f"**/violations/review/{report.pk}/")
+    assert page.inner_text("#plate") == PLATE
+    assert axe_violations(page) == []
+
+    box = page.locator(f".photo-review[data-key='{photo.key}']")
+    box.locator("img.original").evaluate("img => img.decode()")
+    box.locator("canvas.draw").scroll_into_view_if_needed()
+    canvas = box.locator("canvas.draw").bounding_box()
+    assert canvas and canvas["width"] > 100
+    page.mouse.move(canvas["x"] + canvas["width"] * 0.05, canvas["y"] + canvas["height"] * 0.05)
+    page.mouse.down()
+    page.mouse.move(canvas["x"] + canvas["width"] * 0.3, canvas["y"] + canvas["height"] * 0.25)
+    page.mouse.up()
+    assert box.locator("ul.rects li").count() == 1, (errors, canvas)
+    box.locator("button.save-redaction").click()
+    box.locator(".photo-status", has_text="저장").wait_for()
+    photo.refresh_from_db()
+    [(x, y, w, h)] = photo.manual_regions
+    assert x < 0.1 * photo.width_px and w > 0.15 * photo.width_px and h > 0.1 * photo.height_px
+    box.locator("button.approve").click()
+    box.locator(".photo-status", has_text="승인").wait_for()
+
+    page.click("button[data-to='confirmed']")
+    page.wait_for_selector("#current-status:has-text('위반 확인')")
+    report.refresh_from_db()
+    photo.refresh_from_db()
+    assert report.status == ReportStatus.CONFIRMED and report.decided_by == official
+    assert photo.redaction_status == RedactionStatus.APPROVED
+
+    anonymous = browser.new_context()
+    public = anonymous.request.get(f"{live_server.url}/api/violations/photos/{photo.key}/public.jpg")
+    assert public.status == 200
+    assert public.body() == photo.redacted.read()
+    assert public.body() != photo.original.read()
+    original = anonymous.request.get(f"{live_server.url}/api/violations/photos/{photo.key}/original/")
+    assert original.status in (401, 403)
+    anonymous.close()
+    assert errors == []
