@@ -6,6 +6,7 @@ Errors from the services are shown in the page with the status their class maps 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -74,9 +75,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _official(request)
-    report = get_object_or_404(ViolationReport, pk=pk)
-    try:
+    def move(report: ViolationReport, user: User, version: int) -> None:
         workflow.transition(
             report,
             request.POST.get("to", ""),
@@ -84,28 +83,39 @@ def review_transition(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
             duplicate_of=_original(request.POST.get("duplicate_of", "")),
-            expected_version=_version(request.POST.get("version")),
+            expected_version=version,
         )
-    except ModugilError as e:
-        return _detail(request, report, error=e, form="transition")
-    return redirect(reverse("violation-review-detail", args=[pk]) + "#decision")
+
+    return _write(request, pk, move, form="transition", anchor="decision")
 
 
 @login_required
 @require_POST
 def review_note(request: HttpRequest, pk: int) -> HttpResponse:
+    def note(report: ViolationReport, user: User, version: int) -> None:
+        workflow.add_note(
+            report, request.POST.get("text", ""), author=user, expected_version=version
+        )
+
+    return _write(request, pk, note, form="note", anchor="notes")
+
+
+def _write(
+    request: HttpRequest,
+    pk: int,
+    write: Callable[[ViolationReport, User, int], None],
+    *,
+    form: str,
+    anchor: str,
+) -> HttpResponse:
+    """Run a service write with the form's version; on error re-show the page with the input."""
     user = _official(request)
     report = get_object_or_404(ViolationReport, pk=pk)
     try:
-        workflow.add_note(
-            report,
-            request.POST.get("text", ""),
-            author=user,
-            expected_version=_version(request.POST.get("version")),
-        )
+        write(report, user, _version(request.POST.get("version")))
     except ModugilError as e:
-        return _detail(request, report, error=e, form="note")
-    return redirect(reverse("violation-review-detail", args=[pk]) + "#notes")
+        return _detail(request, report, error=e, form=form)
+    return redirect(reverse("violation-review-detail", args=[pk]) + "#" + anchor)
 
 
 def _version(text: str | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -82,20 +83,23 @@ def _date(params: QueryDict, name: str) -> date | None:
 
 
 def _without_status(filters: QueueFilters) -> QuerySet[ViolationReport]:
-    qs = ViolationReport.objects.all()
-    if filters.types:
-        qs = qs.filter(violation_type__in=filters.types)
-    if filters.sources:
-        qs = qs.filter(source__in=filters.sources)
-    if filters.district:
-        qs = qs.filter(district=filters.district)
-    if filters.spot is not None:
-        qs = qs.filter(spot_id=filters.spot)
-    if filters.start:
-        qs = qs.filter(occurred_at__date__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(occurred_at__date__lte=filters.end)
-    return qs
+    lookups = {
+        "violation_type__in": filters.types,
+        "source__in": filters.sources,
+        "district": filters.district,
+        "spot_id": filters.spot,
+        "occurred_at__date__gte": filters.start,
+        "occurred_at__date__lte": filters.end,
+    }
+    return ViolationReport.objects.filter(
+        **{k: v for k, v in lookups.items() if v not in (None, "", ())}
+    )
+
+
+def _count_of(qs: QuerySet[Any], key: str) -> Coalesce:
+    """The number of ``qs`` rows whose ``key`` is the outer report, as a scalar subquery."""
+    counted = qs.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
 def queue(filters: QueueFilters) -> QuerySet[ViolationReport]:
@@ -105,25 +109,11 @@ def queue(filters: QueueFilters) -> QuerySet[ViolationReport]:
         qs = qs.filter(status__in=filters.statuses)
     # Scalar subqueries rather than a GROUP BY: they run for the paginated rows alone, which
     # matters with a million imported enforcement records behind the filters.
-    photos = (
-        ViolationPhoto.objects.filter(report=OuterRef("pk"))
-        .order_by()
-        .values("report")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    duplicates = (
-        ViolationReport.objects.filter(duplicate_of=OuterRef("pk"))
-        .order_by()
-        .values("duplicate_of")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         qs.select_related("spot")
         .annotate(
-            photo_count=Coalesce(Subquery(photos, output_field=IntegerField()), 0),
-            duplicate_count=Coalesce(Subquery(duplicates, output_field=IntegerField()), 0),
+            photo_count=_count_of(ViolationPhoto.objects.all(), "report"),
+            duplicate_count=_count_of(ViolationReport.objects.all(), "duplicate_of"),
         )
         .order_by("occurred_at", "pk")
     )
