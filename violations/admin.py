@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from modugil.errors import ModugilError
 from violations import crypto, workflow
+from violations.access_log import log_private_views
 from violations.models import (
+    AccessChannel,
     Open311Client,
+    PrivateDataAccess,
     ReportNote,
     ReportStatus,
     SensorDevice,
@@ -121,6 +124,48 @@ class ViolationReportAdmin(GISModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        """The change form shows the decrypted plate and contact: record the view."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        report = (
+            ViolationReport.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        if report is not None and response.status_code == 200:
+            log_private_views(
+                [report],
+                request.user,  # type: ignore[arg-type]
+                channel=AccessChannel.ADMIN,
+                path=request.get_full_path(),
+            )
+        return response
+
+
+@admin.register(PrivateDataAccess)
+class PrivateDataAccessAdmin(admin.ModelAdmin):
+    """Who saw which plate or contact, when and where: read-only."""
+
+    list_display = ("at", "user", "report", "fields", "channel")
+    list_filter = ("channel",)
+    raw_id_fields = ("report", "user")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.has_role("official"))  # type: ignore[union-attr]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(SensorDevice)

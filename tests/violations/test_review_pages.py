@@ -278,3 +278,23 @@ def test_dashboard_and_home_link_to_the_queue(official, minji) -> None:
     assert 'href="/violations/review/"' not in page_client(minji).get("/").content.decode()
     dashboard = page_client(official).get("/violations/dashboard/").content.decode()
     assert 'href="/violations/review/"' in dashboard
+
+
+def test_admin_views_of_a_report_are_logged_and_the_log_is_read_only(admin_user) -> None:
+    report = with_plate()
+    client = page_client(admin_user)
+    response = client.get(f"/admin/violations/violationreport/{report.pk}/change/")
+    assert response.status_code == 200 and PLATE in response.content.decode()
+    access = PrivateDataAccess.objects.get(report=report)
+    assert access.channel == "admin" and access.user == admin_user
+    assert client.get("/admin/violations/privatedataaccess/").status_code == 200
+    assert client.get("/admin/violations/privatedataaccess/add/").status_code == 403
+
+
+def test_the_pages_are_available_in_english(official) -> None:
+    report = with_plate()
+    client = page_client(official)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/violations/review/{report.pk}/").content.decode()
+    assert "Status history" in html and "Possible duplicates" in html
+    assert "Violation review queue" in client.get("/violations/review/").content.decode()

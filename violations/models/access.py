@@ -14,6 +14,7 @@ from violations.models.reports import ViolationReport
 class AccessChannel(models.TextChoices):
     REVIEW_PAGE = "review_page", _("Review page")
     API = "api", _("API")
+    ADMIN = "admin", _("Admin")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
