@@ -7,13 +7,14 @@ import pytest
 
 from tests.violations.conftest import PLATE, report_body
 from tests.violations.test_browser import axe_violations, logged_in_page
+from violations import workflow
 from violations.models import RedactionStatus, ReportStatus, ViolationReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_official_redacts_approves_and_confirms(
-    browser, live_server, official, minji, client_for, bay
+    browser, live_server, official, admin_user, minji, client_for, bay
 ) -> None:
     created = client_for(minji).post("/api/violations/reports/", report_body(), format="multipart")
     report = ViolationReport.objects.get(pk=created.json()["id"])
@@ -22,6 +23,7 @@ def test_official_redacts_approves_and_confirms(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/violations/review/")
+    assert axe_violations(page) == []
     page.click(f"tr[data-report='{report.pk}'] a")
     page.wait_for_url(f"**/violations/review/{report.pk}/")
     assert page.inner_text("#plate") == PLATE
@@ -46,8 +48,17 @@ def test_official_redacts_approves_and_confirms(
     box.locator("button.approve").click()
     box.locator(".photo-status", has_text="승인").wait_for()
 
+    # Meanwhile a colleague starts the review: the page's confirm is refused, the note kept.
+    workflow.transition(report, ReportStatus.UNDER_REVIEW, actor=admin_user)
+    page.fill("#t-note", "번호판 가림 확인")
+    page.click("button[data-to='confirmed']")
+    alert = page.locator("[role=alert]")
+    assert "다른 사람이" in alert.inner_text()
+    assert page.input_value("#t-note") == "번호판 가림 확인"
+    assert page.inner_text("#current-status") == "검토 중"
     page.click("button[data-to='confirmed']")
     page.wait_for_selector("#current-status:has-text('위반 확인')")
+    assert report.notes.get().text == "번호판 가림 확인"
     report.refresh_from_db()
     photo.refresh_from_db()
     assert report.status == ReportStatus.CONFIRMED and report.decided_by == official

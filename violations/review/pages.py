@@ -151,9 +151,14 @@ def _detail(
     report.refresh_from_db()
     private = detail.reveal_on_page(report, user, request.get_full_path())
     labels = dict(RedactionStatus.choices)
+    objects = list(report.photos.all())
     photos = [
-        {**p, "status_label": str(labels.get(p["redaction_status"], ""))}
-        for p in PhotoSerializer(report.photos.all(), many=True).data
+        {
+            **data,
+            "status_label": str(labels.get(data["redaction_status"], "")),
+            "taken": obj.taken_at,
+        }
+        for obj, data in zip(objects, PhotoSerializer(objects, many=True).data, strict=True)
     ]
     context: dict[str, Any] = {
         "report": report,
