@@ -12,6 +12,8 @@ def log_private_views(
     reports: Iterable[ViolationReport], user: User, *, channel: str, path: str = ""
 ) -> None:
     """Record which private fields of which reports ``user`` was shown (reports without any: none)."""
+    # The path without its query: a plate search (?plate=...) must not put the plate in the log.
+    path = path.split("?", 1)[0][:200]
     rows = []
     for report in reports:
         fields = [
@@ -25,7 +27,7 @@ def log_private_views(
         if fields:
             rows.append(
                 PrivateDataAccess(
-                    report=report, user=user, fields=fields, channel=channel, path=path[:200]
+                    report=report, user=user, fields=fields, channel=channel, path=path
                 )
             )
     PrivateDataAccess.objects.bulk_create(rows)

@@ -90,6 +90,11 @@ def test_the_report_api_logs_plate_views_too(official, client_for) -> None:
     response = client_for(official).get(f"/api/violations/reports/{report.pk}/")
     assert response.json()["properties"]["plate"] == PLATE
     assert PrivateDataAccess.objects.filter(report=report, channel="api").count() == 1
+    listed = client_for(official).get("/api/violations/reports/", {"plate": PLATE})
+    assert [f["id"] for f in listed.json()["features"]] == [report.pk]
+    logged = PrivateDataAccess.objects.filter(report=report, channel="api").order_by("pk")
+    assert logged.count() == 2
+    assert logged.last().path == "/api/violations/reports/"  # never the searched plate
 
 
 # --- the queue --------------------------------------------------------------------------------
