@@ -148,6 +148,19 @@ def test_queue_filters_by_status_type_source_district_and_date(official, queue_w
     assert rows(by_date) == [w["obstruction"].pk, w["sensor"].pk]
 
 
+def test_imported_enforcement_records_stay_out_of_the_queue_unless_asked_for(official) -> None:
+    live = make_report()
+    record = make_report(source=ReportSource.ENFORCEMENT, channel="import", status=S.FINED)
+    client = page_client(official)
+    default = client.get("/violations/review/")
+    assert rows(default) == [live.pk] and counts(default)[S.FINED] == 0
+    asked = client.get("/violations/review/", {"source": ReportSource.ENFORCEMENT})
+    assert rows(asked) == [record.pk] and counts(asked)[S.FINED] == 1
+    # The page's form keeps the live sources ticked, so submitting it changes nothing unasked.
+    html = default.content.decode()
+    assert 'value="citizen" checked' in html and 'value="enforcement" checked' not in html
+
+
 def test_queue_refuses_unknown_filter_values(official, queue_world) -> None:
     response = page_client(official).get("/violations/review/", {"status": "bogus"})
     assert response.status_code == 400 and "bogus" in response.content.decode()

@@ -155,6 +155,13 @@ class ViolationReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["occurred_at"], name="violation_occurred_idx"),
+            # The officials' review queue (live reports by status, oldest first); partial so that
+            # bulk-imported enforcement records cost it nothing.
+            models.Index(
+                fields=["status", "occurred_at"],
+                condition=~Q(source=ReportSource.ENFORCEMENT),
+                name="violation_live_queue_idx",
+            ),
             models.Index(
                 fields=["plate_hash", "occurred_at"],
                 condition=~Q(plate_hash=""),

@@ -23,6 +23,9 @@ from violations.models import (
 
 # The work still to do: everything an official has not closed, dismissed or merged.
 OPEN_STATUSES = tuple(s for s in ReportStatus.values if s not in CLOSED_STATUSES)
+# Imported enforcement records are decisions already taken elsewhere (fined, then archived there):
+# listed only when asked for, or a year of them would bury the live reports.
+LIVE_SOURCES = (ReportSource.CITIZEN.value, ReportSource.SENSOR.value)
 PAGE_SIZE = 50
 
 
@@ -30,7 +33,7 @@ PAGE_SIZE = 50
 class QueueFilters:
     statuses: tuple[str, ...] = OPEN_STATUSES
     types: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = LIVE_SOURCES
     district: str = ""
     spot: int | None = None
     start: date | None = None
@@ -41,10 +44,11 @@ class QueueFilters:
         """Read the queue's GET form; an unknown value raises ``InvalidInput`` naming the field."""
         filtered = "filtered" in params  # an empty status selection then means "any status"
         statuses = _choices(params, "status", ReportStatus.values)
+        sources = _choices(params, "source", ReportSource.values)
         return cls(
             statuses=statuses if filtered or statuses else OPEN_STATUSES,
             types=_choices(params, "type", ViolationType.values),
-            sources=_choices(params, "source", ReportSource.values),
+            sources=sources if filtered or sources else LIVE_SOURCES,
             district=params.get("district", "").strip(),
             spot=_int(params, "spot"),
             start=_date(params, "start"),
