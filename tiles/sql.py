@@ -41,12 +41,13 @@ Unthinned tiles read the features with the tile filter directly (no ``id IN``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import Transform
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
@@ -74,8 +75,11 @@ CELLS_PER_ROW = 1 << 24
 _ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
 
 
-BOUNDS = tuple(Slot(f"bounds{i}") for i in range(4))
+# The tile's box for ST_AsMVTGeom, as one ``box2d`` parameter.
+TILE_BOX = Slot("tile_box")
 SEARCH = tuple(Slot(f"search{i}") for i in range(4))
+# The tile plus buffer in WGS84, as one ``geometry`` parameter (EWKT).
+SEARCH_WGS84 = Slot("search_wgs84")
 TOLERANCE = Slot("tolerance")
 THIN_X, THIN_Y = Slot("thin_x"), Slot("thin_y")
 
@@ -113,17 +117,19 @@ class BoxInside(Func):
 def _in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QuerySet:
     """Features touching the tile slot (plus buffer), filtered in the table's SRID.
 
-    In WGS84 the transformed tile is an axis-aligned rectangle, so a feature whose bounding
-    box lies inside it (``@``, a comparison of boxes) touches it: ``ST_Intersects`` then only
-    runs for lines and polygons crossing the tile's edge (it costs more than reading a row).
+    In WGS84 the tile is an axis-aligned rectangle, computed in Python and sent as one typed
+    parameter (a prepared statement's generic plan then holds no per-row transform). A feature
+    whose bounding box lies inside it (``@``, a comparison of boxes) touches it, so
+    ``ST_Intersects`` only runs for lines and polygons crossing the tile's edge (it costs more
+    than reading the row). Other SRIDs transform the mercator box in SQL.
     """
-    box = _mercator_box(SEARCH)
     geom = layer.geom_field
+    if field.srid != WGS84:
+        return features.filter(**{f"{geom}__intersects": _mercator_box(SEARCH)})
+    box = RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
+    inside = BoxInside(F(geom), box)
     in_tile = features.filter(**{f"{geom}__bboverlaps": box})
-    if field.srid == WGS84:
-        inside = BoxInside(F(geom), Transform(box, field.srid))
-        return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
-    return in_tile.filter(**{f"{geom}__intersects": box})
+    return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
 
 
 def tile_queryset(
@@ -182,9 +188,31 @@ def _geometry_field(layer: MapLayer, params: tuple[tuple[str, str], ...]) -> Geo
     return field
 
 
+_PLACEHOLDER = re.compile(r"%([s%])")
+
+
+def native_placeholders(sql: str) -> str:
+    """``%s`` (Django / psycopg style) to PostgreSQL's ``$1, $2...``, ``%%`` to ``%``.
+
+    psycopg rewrites the placeholders of every query it runs and caches the result only for
+    short statements; a profile layer's tile query is tens of kilobytes, so that rewriting cost
+    a millisecond per request. Compiled once, run with :class:`psycopg.RawCursor`.
+    """
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(replace, sql)
+
+
 @dataclass(frozen=True)
 class CompiledTile:
-    sql: str
+    sql: str  # with PostgreSQL's native placeholders ($1, $2...)
     thin: bool  # groups many rows: run with more working memory
     params: tuple[Any, ...]  # with ``Slot`` placeholders
     geographic: bool  # the geometry column is in degrees (tolerance and grid units)
@@ -218,44 +246,59 @@ def compile_tile(
         geom = f"ST_Simplify({geom}, %s, true)"
     tile_rows = (
         f"SELECT {outer_columns}, ST_AsMVTGeom(ST_Transform({geom}, {MERCATOR_SRID}), "  # noqa: S608
-        f"{_ENVELOPE}, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
+        f"%s::box2d, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
     )
     sql = f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({tile_rows}) AS t"  # noqa: S608
     id_column = "id" if "id" in layer.attributes else None
     return CompiledTile(
-        sql,
+        native_placeholders(sql),
         thin,
         (
             *(layer.name, EXTENT, MVT_GEOM, id_column),
             *((TOLERANCE,) if simplify else ()),
-            *(*BOUNDS, EXTENT, BUFFER),
+            *(TILE_BOX, EXTENT, BUFFER),
             *inner_params,
         ),
         field.geodetic(connection),
     )
 
 
-def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[CompiledTile, list[Any]]:
-    """The compiled variant for this tile and its parameters, with the slots filled in."""
+def tile_sql(
+    layer: MapLayer, tile: Tile, params: LayerParams, version: str | None = None
+) -> tuple[CompiledTile, list[Any]]:
+    """The compiled variant for this tile and its parameters, with the slots filled in
+    (``version``: the layer's version if the caller read it, for layers' own slots)."""
     simplifies = layer.simplify if layer.simplify is not None else layer.geometry != "point"
     simplify = simplifies and tile.z < layer.full_detail_zoom
     thin = layer.geometry == "point" and tile.z < layer.thin_points_below_zoom
     compiled = compile_tile(layer, tuple(params.items()), simplify=simplify, thin=thin)
-    values: dict[Slot, Any] = dict(zip(BOUNDS, tile.bounds(), strict=True))
-    values.update(zip(SEARCH, tile.bounds(margin_units=BUFFER), strict=True))
+    values: dict[Slot, Any] = {
+        TILE_BOX: "BOX({!r} {!r},{!r} {!r})".format(*tile.bounds()),
+        SEARCH_WGS84: "SRID={}; POLYGON(({!r} {!r},{!r} {!r},{!r} {!r},{!r} {!r},{!r} {!r}))".format(
+            WGS84, *_ring(tile.lonlat_bounds(margin_units=BUFFER))
+        ),
+        **dict(zip(SEARCH, tile.bounds(margin_units=BUFFER), strict=True)),
+    }
     if simplify:
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
     if thin:
         values[THIN_X], values[THIN_Y] = tile.thinning_cell(geographic=compiled.geographic)
-    values.update(layer.slot_values(params))
+    values.update(layer.slot_values(params, version))
     return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 
 
-def build_tile(layer: MapLayer, tile: Tile, params: LayerParams) -> bytes:
+def _ring(bounds: tuple[float, float, float, float]) -> tuple[float, ...]:
+    xmin, ymin, xmax, ymax = bounds
+    return (xmin, ymin, xmin, ymax, xmax, ymax, xmax, ymin, xmin, ymin)
+
+
+def build_tile(
+    layer: MapLayer, tile: Tile, params: LayerParams, version: str | None = None
+) -> bytes:
     """The encoded tile; empty bytes when no feature touches it."""
     if isinstance(layer, ComputedLayer):
         return _computed_tile(layer, tile, params)
-    compiled, sql_params = tile_sql(layer, tile, params)
+    compiled, sql_params = tile_sql(layer, tile, params, version)
     if not compiled.thin:
         return _fetch_tile(compiled.sql, sql_params)
     with transaction.atomic():
@@ -270,8 +313,12 @@ def build_tile(layer: MapLayer, tile: Tile, params: LayerParams) -> bytes:
 
 
 def _fetch_tile(sql: str, params: list[Any]) -> bytes:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """Run a tile query (native placeholders) as a prepared statement with server-side
+    binding: parsing and planning the query again on every request cost more than running it
+    for small tiles, and formatting the parameters into the text cost as much in Python."""
+    connection.ensure_connection()
+    with psycopg.RawCursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
@@ -312,7 +359,7 @@ def _computed_tile(layer: ComputedLayer, tile: Tile, params: LayerParams) -> byt
         *(EXTENT, BUFFER),
         json.dumps(rows, separators=(",", ":"), ensure_ascii=False),
     ]
-    return _fetch_tile(computed_tile_sql(layer), sql_params)
+    return _fetch_tile(native_placeholders(computed_tile_sql(layer)), sql_params)
 
 
 def feature_rows(layer: MapLayer, params: LayerParams, queryset: QuerySet) -> list[dict[str, Any]]:
