@@ -54,6 +54,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     F,
+    FloatField,
     Func,
     Min,
     Model,
@@ -89,20 +90,33 @@ def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
     return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
 
 
-class GridCell(Func):
+def grid_cell(geom_field: str) -> Func:
     """One integer per thinning grid cell: the cell of the geometry's bounding-box corner.
 
     A single ``bigint`` (not two floats) so that PostgreSQL groups the rows in a hash table
     instead of sorting them; the cell sizes are the ``THIN_X`` / ``THIN_Y`` slots.
     """
 
-    output_field = BigIntegerField()
+    def axis(corner: str, size: Slot) -> Func:
+        coordinate = Func(
+            F(geom_field), template=f"{corner}((%(expressions)s)::box2d)", output_field=FloatField()
+        )
+        cell = RawSQL("%s", (size,), output_field=FloatField())
+        return Func(
+            coordinate,
+            cell,
+            template="floor(%(expressions)s)",
+            arg_joiner=" / ",
+            output_field=FloatField(),
+        )
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        geom_sql, geom_params = compiler.compile(self.source_expressions[0])
-        box = f"({geom_sql})::box2d"
-        sql = f"(floor(ST_XMin({box}) / %s) * {CELLS_PER_ROW} + floor(ST_YMin({box}) / %s))::bigint"
-        return sql, [*geom_params, THIN_X, *geom_params, THIN_Y]
+    return Func(
+        axis("ST_XMin", THIN_X),
+        axis("ST_YMin", THIN_Y),
+        template="(%(expressions)s)::bigint",
+        arg_joiner=f" * {CELLS_PER_ROW} + ",
+        output_field=BigIntegerField(),
+    )
 
 
 class BoxInside(Func):
@@ -147,7 +161,7 @@ def tile_queryset(
     if thin:
         picks = (
             in_tile.order_by()
-            .annotate(_thin_cell=GridCell(F(layer.geom_field)))
+            .annotate(_thin_cell=grid_cell(layer.geom_field))
             .values("_thin_cell")
             .annotate(_thin_pick=Min("pk"))
             .values("_thin_pick")
