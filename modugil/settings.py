@@ -115,6 +115,10 @@ else:
 # JIT compilation costs far more than it saves on web requests (a vector-tile query spent ~1 s in
 # JIT for 30 ms of work): off for the service's own connections.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Django's cursors bind parameters on the client and never prepare; the tiles app runs its
+# per-request queries as prepared statements (``prepare=True``), which psycopg ignores unless
+# the connection has a threshold (Django's default, None, disables preparing altogether).
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

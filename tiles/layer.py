@@ -87,8 +87,9 @@ class MapLayer:
         refuse_unknown(query, allowed=())
         return {}
 
-    def slot_values(self, params: LayerParams) -> dict[Slot, Any]:
-        """Values for the layer's own ``Slot`` placeholders in its queryset, per tile built."""
+    def slot_values(self, params: LayerParams, version: str | None = None) -> dict[Slot, Any]:
+        """Values for the layer's own ``Slot`` placeholders in its queryset, per tile built
+        (``version``: the layer's version when the caller already read it, else None)."""
         return {}
 
     def clock_token(self) -> str:

@@ -84,13 +84,14 @@ def get_tile(
     layer: MapLayer, tile: Tile, params: LayerParams, if_none_match: str | None = None
 ) -> TileResult:
     """The tile's ETag and bytes (empty bytes: no feature), or no bytes when the client's is current."""
-    key = tile_key(layer, layer_version(layer), tile, params)
+    version = layer_version(layer)
+    key = tile_key(layer, version, tile, params)
     etag = f'"{key[:24]}"'
     if _etag_matches(if_none_match, etag):
         return TileResult(etag, None)
     cache = caches[TILES_CACHE]
     data = cache.get(key)
     if data is None:
-        data = build_tile(layer, tile, params)
+        data = build_tile(layer, tile, params, version)
         cache.set(key, data)
     return TileResult(etag, data)

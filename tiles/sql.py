@@ -2,9 +2,11 @@
 
 The layer's ORM queryset selects and filters features; this module adds, as parameters only:
 
-* the tile filter ``ST_Intersects(geom, ST_Transform(<tile envelope in 3857>, <table SRID>))``:
-  the envelope is transformed once (a constant the planner folds), so the comparison runs in
-  the table's own SRID and the GiST index on ``geom`` is used (GeoDjango adds the transform);
+* the tile filter ``geom && box AND (geom @ box OR ST_Intersects(geom, box))`` with ``box`` =
+  ``ST_Transform(<tile envelope in 3857>, <table SRID>)``: the envelope is transformed once (a
+  constant the planner folds), so the comparison runs in the table's own SRID and the GiST
+  index on ``geom`` is used; in WGS84 the box is a rectangle, so a feature whose bounding box
+  lies inside it needs no ``ST_Intersects`` (other SRIDs keep plain ``ST_Intersects``);
 * zoom-dependent simplification of lines and polygons in the table's SRID, before the
   transform (fewer vertices to project), and thinning of crowded points at low zooms;
 * ``ST_AsMVTGeom`` (clip to the tile plus a buffer, quantise to the 4096 grid) and
@@ -15,8 +17,8 @@ variant is compiled once with placeholder slots for the tile's values, and every
 fills the slots. Layers must therefore be pure in time: ``Now()`` in SQL, never
 ``timezone.now()`` in Python (the compiled SQL is reused).
 
-Reference query for a point layer at 16/55886/25381 (``r``: thinned below z15 by
-``DISTINCT ON (ST_SnapToGrid(f.source_geom, <cell>))``)::
+Reference query for a point layer at 13/6985/3180 (thinned below the layer's
+``thin_points_below_zoom``: one feature per grid cell, the lowest id, grouped by hashing)::
 
     SELECT ST_AsMVT(t.*, 'features', 4096, 'mvt_geom', 'id') FROM (
         SELECT r.id, r.kerb, ..., ST_AsMVTGeom(ST_Transform(r.source_geom, 3857),
@@ -24,36 +26,61 @@ Reference query for a point layer at 16/55886/25381 (``r``: thinned below z15 by
         FROM (
             SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.source_geom FROM (
                 SELECT id, kerb, ..., geom AS source_geom FROM mapping_accessibilityfeature
-                WHERE deleted_at IS NULL AND ... AND ST_Intersects(geom,
-                    ST_Transform(ST_MakeEnvelope(<tile + buffer>, 3857), 4326))
+                WHERE deleted_at IS NULL AND ... AND id IN (
+                    SELECT min(id) FROM mapping_accessibilityfeature
+                    WHERE deleted_at IS NULL AND ... AND geom && <box>
+                      AND (geom @ <box> OR ST_Intersects(geom, <box>))
+                    GROUP BY <grid cell of geom>)
             ) AS f
         ) AS r
     ) AS t
+
+Unthinned tiles read the features with the tile filter directly (no ``id IN``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection, transaction
-from django.db.models import CharField, F, Model, QuerySet, TextField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    F,
+    FloatField,
+    Func,
+    Min,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.expressions import RawSQL
 
+from modugil.geo import WGS84
 from tiles.layer import ComputedLayer, LayerParams, MapLayer, Slot
 from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, Tile
 
 MVT_GEOM = "mvt_geom"
 SOURCE_GEOM = "source_geom"
 THIN_WORK_MEM = "32MB"
+# Grid cells per row of the thinning grid (one key per cell): above any zoom's cell count.
+CELLS_PER_ROW = 1 << 24
 _ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
 
 
-BOUNDS = tuple(Slot(f"bounds{i}") for i in range(4))
+# The tile's box for ST_AsMVTGeom, as one ``box2d`` parameter.
+TILE_BOX = Slot("tile_box")
 SEARCH = tuple(Slot(f"search{i}") for i in range(4))
+# The tile plus buffer in WGS84, as one ``geometry`` parameter (EWKT).
+SEARCH_WGS84 = Slot("search_wgs84")
 TOLERANCE = Slot("tolerance")
 THIN_X, THIN_Y = Slot("thin_x"), Slot("thin_y")
 
@@ -63,13 +90,86 @@ def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
     return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
 
 
-def tile_queryset(layer: MapLayer, params: LayerParams) -> QuerySet:
-    """The layer's features touching the tile slot (plus buffer), with their source geometry."""
+def grid_cell(geom_field: str) -> Func:
+    """One integer per thinning grid cell: the cell of the geometry's bounding-box corner.
+
+    A single ``bigint`` (not two floats) so that PostgreSQL groups the rows in a hash table
+    instead of sorting them; the cell sizes are the ``THIN_X`` / ``THIN_Y`` slots.
+    """
+
+    def axis(corner: str, size: Slot) -> Func:
+        coordinate = Func(
+            F(geom_field), template=f"{corner}((%(expressions)s)::box2d)", output_field=FloatField()
+        )
+        cell = RawSQL("%s", (size,), output_field=FloatField())
+        return Func(
+            coordinate,
+            cell,
+            template="floor(%(expressions)s)",
+            arg_joiner=" / ",
+            output_field=FloatField(),
+        )
+
+    return Func(
+        axis("ST_XMin", THIN_X),
+        axis("ST_YMin", THIN_Y),
+        template="(%(expressions)s)::bigint",
+        arg_joiner=f" * {CELLS_PER_ROW} + ",
+        output_field=BigIntegerField(),
+    )
+
+
+class BoxInside(Func):
+    """``geom @ box`` (bounding boxes), as a plain filter: written as an indexable operator,
+    the planner would OR two index scans and misjudge their rows (then sort, not hash)."""
+
+    template = "((%(expressions)s) IS TRUE)"
+    arg_joiner = " @ "
+    output_field = BooleanField()
+
+
+def _in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QuerySet:
+    """Features touching the tile slot (plus buffer), filtered in the table's SRID.
+
+    In WGS84 the tile is an axis-aligned rectangle, computed in Python and sent as one typed
+    parameter (a prepared statement's generic plan then holds no per-row transform). A feature
+    whose bounding box lies inside it (``@``, a comparison of boxes) touches it, so
+    ``ST_Intersects`` only runs for lines and polygons crossing the tile's edge (it costs more
+    than reading the row). Other SRIDs transform the mercator box in SQL.
+    """
+    geom = layer.geom_field
+    if field.srid != WGS84:
+        return features.filter(**{f"{geom}__intersects": _mercator_box(SEARCH)})
+    box = RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
+    inside = BoxInside(F(geom), box)
+    in_tile = features.filter(**{f"{geom}__bboverlaps": box})
+    return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
+
+
+def tile_queryset(
+    layer: MapLayer, params: LayerParams, field: GeometryField, *, thin: bool = False
+) -> QuerySet:
+    """The layer's features touching the tile slot (plus buffer), with their source geometry.
+
+    ``thin``: one feature per grid cell, the one with the lowest primary key (the oldest, so a
+    map shows the same representative on every request). Cells are picked from the primary
+    key and geometry alone (grouped in a hash table); the attributes, which may be costly
+    annotations, are then read for the picked rows only.
+    """
     features = layer.features(params)
+    in_tile = _in_tile(layer, features, field)
+    if thin:
+        picks = (
+            in_tile.order_by()
+            .annotate(_thin_cell=grid_cell(layer.geom_field))
+            .values("_thin_cell")
+            .annotate(_thin_pick=Min("pk"))
+            .values("_thin_pick")
+        )
+        in_tile = features.filter(pk__in=picks)
     stored = [name for name in layer.attributes if name not in layer.derived]
     return (
-        features.filter(**{f"{layer.geom_field}__intersects": _mercator_box(SEARCH)})
-        .annotate(**{SOURCE_GEOM: F(layer.geom_field)})
+        in_tile.annotate(**{SOURCE_GEOM: F(layer.geom_field)})
         .values(*stored, *layer.helper_columns, SOURCE_GEOM)
         .order_by()
     )
@@ -102,10 +202,32 @@ def _geometry_field(layer: MapLayer, params: tuple[tuple[str, str], ...]) -> Geo
     return field
 
 
+_PLACEHOLDER = re.compile(r"%([s%])")
+
+
+def native_placeholders(sql: str) -> str:
+    """``%s`` (Django / psycopg style) to PostgreSQL's ``$1, $2...``, ``%%`` to ``%``.
+
+    psycopg rewrites the placeholders of every query it runs and caches the result only for
+    short statements; a profile layer's tile query is tens of kilobytes, so that rewriting cost
+    a millisecond per request. Compiled once, run with :class:`psycopg.RawCursor`.
+    """
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(replace, sql)
+
+
 @dataclass(frozen=True)
 class CompiledTile:
-    sql: str
-    thin: bool  # sorts many rows: run with more working memory
+    sql: str  # with PostgreSQL's native placeholders ($1, $2...)
+    thin: bool  # groups many rows: run with more working memory
     params: tuple[Any, ...]  # with ``Slot`` placeholders
     geographic: bool  # the geometry column is in degrees (tolerance and grid units)
 
@@ -120,21 +242,15 @@ def compile_tile(
     ``DISTINCT ON`` subquery is never flattened), so crowded low-zoom tiles skip most of the
     projecting and clipping. Rows whose geometry clips away to NULL are skipped by ST_AsMVT.
     """
-    queryset = tile_queryset(layer, dict(params))
     field = _geometry_field(layer, params)
+    queryset = tile_queryset(layer, dict(params), field, thin=thin)
     inner_sql, inner_params = queryset.query.sql_with_params()
     inner_columns, outer_columns = _columns(layer, queryset.model)
-    # Integer grid cells of the bounding box corner: a cheap, narrow sort key.
-    distinct = (
-        f"DISTINCT ON (floor(ST_XMin(f.{SOURCE_GEOM}) / %s), floor(ST_YMin(f.{SOURCE_GEOM}) / %s)) "
-        if thin
-        else ""
-    )
     # Derived attributes read the queryset's columns several times: OFFSET 0 keeps PostgreSQL
     # from flattening the subquery, which would copy each column's expression into every use.
     fence = " OFFSET 0" if layer.derived else ""
     rows = (
-        f"SELECT {distinct}{inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
+        f"SELECT {inner_columns}, f.{SOURCE_GEOM} "  # noqa: S608 - Django-compiled
         f"FROM ({inner_sql}{fence}) AS f"
     )
     # Identifiers come from code; values are parameters. Simplification (in the table's SRID,
@@ -144,58 +260,79 @@ def compile_tile(
         geom = f"ST_Simplify({geom}, %s, true)"
     tile_rows = (
         f"SELECT {outer_columns}, ST_AsMVTGeom(ST_Transform({geom}, {MERCATOR_SRID}), "  # noqa: S608
-        f"{_ENVELOPE}, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
+        f"%s::box2d, %s, %s, true) AS {MVT_GEOM} FROM ({rows}) AS r"
     )
     sql = f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({tile_rows}) AS t"  # noqa: S608
     id_column = "id" if "id" in layer.attributes else None
-    thin_params = (THIN_X, THIN_Y) if thin else ()
     return CompiledTile(
-        sql,
+        native_placeholders(sql),
         thin,
         (
             *(layer.name, EXTENT, MVT_GEOM, id_column),
             *((TOLERANCE,) if simplify else ()),
-            *(*BOUNDS, EXTENT, BUFFER),
-            *thin_params,
+            *(TILE_BOX, EXTENT, BUFFER),
             *inner_params,
         ),
         field.geodetic(connection),
     )
 
 
-def tile_sql(layer: MapLayer, tile: Tile, params: LayerParams) -> tuple[CompiledTile, list[Any]]:
-    """The compiled variant for this tile and its parameters, with the slots filled in."""
+def tile_sql(
+    layer: MapLayer, tile: Tile, params: LayerParams, version: str | None = None
+) -> tuple[CompiledTile, list[Any]]:
+    """The compiled variant for this tile and its parameters, with the slots filled in
+    (``version``: the layer's version if the caller read it, for layers' own slots)."""
     simplifies = layer.simplify if layer.simplify is not None else layer.geometry != "point"
     simplify = simplifies and tile.z < layer.full_detail_zoom
     thin = layer.geometry == "point" and tile.z < layer.thin_points_below_zoom
     compiled = compile_tile(layer, tuple(params.items()), simplify=simplify, thin=thin)
-    values: dict[Slot, Any] = dict(zip(BOUNDS, tile.bounds(), strict=True))
-    values.update(zip(SEARCH, tile.bounds(margin_units=BUFFER), strict=True))
+    values: dict[Slot, Any] = {
+        TILE_BOX: "BOX({!r} {!r},{!r} {!r})".format(*tile.bounds()),
+        SEARCH_WGS84: "SRID={}; POLYGON(({!r} {!r},{!r} {!r},{!r} {!r},{!r} {!r},{!r} {!r}))".format(
+            WGS84, *_ring(tile.lonlat_bounds(margin_units=BUFFER))
+        ),
+        **dict(zip(SEARCH, tile.bounds(margin_units=BUFFER), strict=True)),
+    }
     if simplify:
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
     if thin:
         values[THIN_X], values[THIN_Y] = tile.thinning_cell(geographic=compiled.geographic)
-    values.update(layer.slot_values(params))
+    values.update(layer.slot_values(params, version))
     return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 
 
-def build_tile(layer: MapLayer, tile: Tile, params: LayerParams) -> bytes:
+def _ring(bounds: tuple[float, float, float, float]) -> tuple[float, ...]:
+    xmin, ymin, xmax, ymax = bounds
+    return (xmin, ymin, xmin, ymax, xmax, ymax, xmax, ymin, xmin, ymin)
+
+
+def build_tile(
+    layer: MapLayer, tile: Tile, params: LayerParams, version: str | None = None
+) -> bytes:
     """The encoded tile; empty bytes when no feature touches it."""
     if isinstance(layer, ComputedLayer):
         return _computed_tile(layer, tile, params)
-    compiled, sql_params = tile_sql(layer, tile, params)
+    compiled, sql_params = tile_sql(layer, tile, params, version)
     if not compiled.thin:
         return _fetch_tile(compiled.sql, sql_params)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # Thinning sorts every feature of a crowded tile: keep that sort in memory.
-            cursor.execute(f"SET LOCAL work_mem = '{THIN_WORK_MEM}'")
+            # Thinning groups every feature of a crowded tile: in a hash table in memory (the
+            # planner cannot estimate the number of cells and would otherwise sort).
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('enable_sort', 'off', true)",
+                [THIN_WORK_MEM],
+            )
         return _fetch_tile(compiled.sql, sql_params)
 
 
 def _fetch_tile(sql: str, params: list[Any]) -> bytes:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """Run a tile query (native placeholders) as a prepared statement with server-side
+    binding: parsing and planning the query again on every request cost more than running it
+    for small tiles, and formatting the parameters into the text cost as much in Python."""
+    connection.ensure_connection()
+    with psycopg.RawCursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
@@ -236,7 +373,7 @@ def _computed_tile(layer: ComputedLayer, tile: Tile, params: LayerParams) -> byt
         *(EXTENT, BUFFER),
         json.dumps(rows, separators=(",", ":"), ensure_ascii=False),
     ]
-    return _fetch_tile(computed_tile_sql(layer), sql_params)
+    return _fetch_tile(native_placeholders(computed_tile_sql(layer)), sql_params)
 
 
 def feature_rows(layer: MapLayer, params: LayerParams, queryset: QuerySet) -> list[dict[str, Any]]:

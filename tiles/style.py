@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tiles.layer import LayerParams, MapLayer
+from tiles.tilegrid import EXTENT, THIN_UNITS, THIN_UNITS_LOW_ZOOM
 
 OSM_ATTRIBUTION_HTML = (
     '<a href="https://www.openstreetmap.org/copyright" target="_blank">'
@@ -42,8 +43,23 @@ def tilejson(layer: MapLayer, base_url: str, params: LayerParams) -> dict[str, A
                 "minzoom": layer.minzoom,
                 "maxzoom": layer.maxzoom,
                 "fields": dict(layer.attributes),
+                **thinning(layer),
             }
         ],
+    }
+
+
+def thinning(layer: MapLayer) -> dict[str, Any]:
+    """How a crowded layer is thinned at low zooms (a TileJSON extension; {} if it is not)."""
+    if not layer.thin_points_below_zoom:
+        return {}
+    return {
+        "thinning": {
+            "below_zoom": layer.thin_points_below_zoom,
+            "rule": "one feature per grid cell (by its bounding-box corner): the lowest id",
+            "cell_tile_units": {"below_z14": THIN_UNITS_LOW_ZOOM, "from_z14": THIN_UNITS},
+            "extent": EXTENT,
+        }
     }
 
 

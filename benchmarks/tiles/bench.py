@@ -65,6 +65,9 @@ os.environ.update(
     MODUGIL_PG_SOCKET_DIR=str(SOCKET_DIR),
     MODUGIL_PG_PORT=PG_PORT,
     MODUGIL_SECRET_KEY="benchmark-only",
+    # Required with DEBUG off; the benchmark database holds no plates.
+    MODUGIL_PLATE_HASH_KEY="benchmark-only",
+    MODUGIL_PLATE_ENCRYPTION_KEY="YmVuY2htYXJrLW9ubHktcGxhdGUta2V5LTMyYnl0ZXM=",
     MODUGIL_DEBUG="False",
     MODUGIL_ALLOWED_HOSTS="127.0.0.1",
     DJANGO_SETTINGS_MODULE="modugil.settings",

@@ -186,8 +186,8 @@ class Network(ProfileLayer):
         # Crowd reports grow stale by the day.
         return timezone.localdate().isoformat()
 
-    def slot_values(self, params: LayerParams) -> dict[Slot, Any]:
-        return {CORRECTIONS: corrections(self, self.profile(params))}
+    def slot_values(self, params: LayerParams, version: str | None = None) -> dict[Slot, Any]:
+        return {CORRECTIONS: corrections(self, self.profile(params), version)}
 
     def style_layers(self, source: str) -> list[dict[str, Any]]:
         pairs = [item for status_color in STATUS_COLORS.items() for item in status_color]
@@ -211,8 +211,8 @@ _cache_lock = threading.Lock()
 _confidence_floor: dict[str, float | None] = {}  # layer version -> lowest crowd confidence
 
 
-def _lowest_confidence(layer: Network) -> float | None:
-    version = layer_version(layer)
+def _lowest_confidence(layer: Network, version: str | None = None) -> float | None:
+    version = version or layer_version(layer)
     with _cache_lock:
         if version in _confidence_floor:
             return _confidence_floor[version]
@@ -224,7 +224,7 @@ def _lowest_confidence(layer: Network) -> float | None:
     return lowest
 
 
-def corrections(layer: Network, profile: Profile) -> str:
+def corrections(layer: Network, profile: Profile, version: str | None = None) -> str:
     """JSON {row id: [bits_fwd, bits_bwd, warnings_fwd, warnings_bwd, unknown]} for the rows
     whose crowd report is below the profile's ``min_confidence``.
 
@@ -232,7 +232,7 @@ def corrections(layer: Network, profile: Profile) -> str:
     do not hold; so those few rows take the engine's own answer. Usually there are none (crowd
     reports are validated, with confidence above every preset's threshold): one cached query.
     """
-    lowest = _lowest_confidence(layer)
+    lowest = _lowest_confidence(layer, version)
     if lowest is None or lowest >= profile.min_confidence:
         return "{}"
     from routing.engine.segment_status import segment_status  # numpy engine: only when needed
