@@ -74,7 +74,7 @@ def world(minji, official, client_for, bay, cheonan_2023) -> dict[str, str]:
         f"/api/violations/reports/{report.pk}/notes/", {"text": "내부 메모 12가3456"}, format="json"
     )
     published, pending = report.photos.order_by("position")
-    photo_review.review(published, "approve", official)
+    photo_review.review(published, "approve", official, expected_revision=1)
     device = SensorDevice.objects.create(device_id="cam-1", spot=bay)
     for kind in ("entry", "violation"):
         record_event(
@@ -224,14 +224,16 @@ def test_plates_are_detected_blurred_and_officials_can_add_rectangles(
     assert x <= 255 and y <= 345 and x + w >= 395 and y + h >= 370
     assert original[plate_box].std() > 3 * blurred[plate_box].std()  # the characters are gone
     with pytest.raises(Exception, match="Only officials"):
-        photo_review.set_manual_regions(photo, [[0, 0, 50, 50]], minji)
-    photo_review.set_manual_regions(photo, [[0, 0, 100, 80]], official)
+        photo_review.set_manual_regions(photo, [[0, 0, 50, 50]], minji, expected_revision=1)
+    photo_review.set_manual_regions(photo, [[0, 0, 100, 80]], official, expected_revision=1)
     photo.refresh_from_db()
     assert photo.manual_regions == [[0, 0, 100, 80]] and photo.redaction_status == "pending"
     corner = redaction.decode(photo.redacted.read())[0:80, 0:100]
     assert corner.std() <= original[0:80, 0:100].std() + 1
     with pytest.raises(Exception, match="outside"):
-        photo_review.set_manual_regions(photo, [[600, 400, 100, 100]], official)
+        photo_review.set_manual_regions(
+            photo, [[600, 400, 100, 100]], official, expected_revision=2
+        )
 
 
 def test_faces_are_found_by_the_bundled_cascade() -> None:

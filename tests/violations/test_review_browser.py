@@ -1,5 +1,6 @@
 """An official works a report in Debian's chromium: draws a blur rectangle on a photo, approves
-the redacted copy, confirms the report; the public photo URL then serves the redacted image."""
+the redacted copy (after a colleague's change in between is refused and reloaded), confirms the
+report; the public photo URL then serves the redacted image."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from tests.violations.conftest import PLATE, report_body
 from tests.violations.test_browser import axe_violations, logged_in_page
-from violations import workflow
+from violations import photo_review, workflow
 from violations.models import RedactionStatus, ReportStatus, ViolationReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +46,18 @@ def test_official_redacts_approves_and_confirms(
     [(x, y, w, h)] = photo.manual_regions
     assert x < 0.1 * photo.width_px and y < 0.1 * photo.height_px
     assert w > 0.15 * photo.width_px and h > 0.1 * photo.height_px
+    assert box.get_attribute("data-revision") == "2"
+
+    # A colleague re-renders the copy after this page showed it: approving is refused (nothing
+    # published), the new copy is reloaded and the official's rectangle stays on screen.
+    photo_review.set_manual_regions(photo, [[0, 0, 30, 30]], admin_user, expected_revision=2)
+    box.locator("button.approve").click()
+    box.locator(".photo-status", has_text="다른 사람이").wait_for()
+    photo.refresh_from_db()
+    assert photo.redaction_status == RedactionStatus.PENDING and photo.revision == 3
+    assert box.locator("ul.rects li").count() == 1
+    assert "?t=" in (box.locator("img.redacted").get_attribute("src") or "")
+    assert box.get_attribute("data-revision") == "3"
     box.locator("button.approve").click()
     box.locator(".photo-status", has_text="승인").wait_for()
 

@@ -258,21 +258,45 @@ def photo_public(request: Request, key: str) -> FileResponse:
 @api_view(["POST"])
 @permission_classes([OfficialOnly])
 def photo_redaction(request: Request, key: str) -> Response:
-    """Manual redaction: rectangles [[x, y, w, h], ...] added to the automatic ones."""
+    """Manual redaction: rectangles [[x, y, w, h], ...] added to the automatic ones.
+
+    Needs the revision the official saw (``If-Match: "v3"`` or ``revision``): 412 when stale."""
     data = RegionsInput(data=request.data)
     data.is_valid(raise_exception=True)
     user: User = request.user  # type: ignore[assignment]
-    photo = photo_review.set_manual_regions(_photo(key), data.validated_data["regions"], user)
-    return Response(PhotoSerializer(photo).data)
+    photo = photo_review.set_manual_regions(
+        _photo(key),
+        data.validated_data["regions"],
+        user,
+        expected_revision=_revision(request, data.validated_data),
+    )
+    return _photo_response(photo)
 
 
 @extend_schema(request=ReviewInput, responses=PhotoSerializer)
 @api_view(["POST"])
 @permission_classes([OfficialOnly])
 def photo_review_view(request: Request, key: str) -> Response:
-    """Approve (publish the redacted copy) or reject."""
+    """Approve (publish the redacted copy) or reject the revision the official checked."""
     data = ReviewInput(data=request.data)
     data.is_valid(raise_exception=True)
     user: User = request.user  # type: ignore[assignment]
-    photo = photo_review.review(_photo(key), data.validated_data["decision"], user)
-    return Response(PhotoSerializer(photo).data)
+    photo = photo_review.review(
+        _photo(key),
+        data.validated_data["decision"],
+        user,
+        expected_revision=_revision(request, data.validated_data),
+    )
+    return _photo_response(photo)
+
+
+def _revision(request: Request, data: dict[str, Any]) -> int | None:
+    """The photo revision from ``If-Match`` or the body; the service refuses it missing (428)."""
+    header = _if_match(request.headers.get("If-Match"))
+    return header if header is not None else data.get("revision")
+
+
+def _photo_response(photo: ViolationPhoto) -> Response:
+    response = Response(PhotoSerializer(photo).data)
+    response["ETag"] = photo.etag
+    return response

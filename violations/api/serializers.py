@@ -41,6 +41,7 @@ class PhotoSerializer(serializers.ModelSerializer):
             "manual_regions",
             "redaction_status",
             "reviewed_at",
+            "revision",
             "original_url",
             "redacted_url",
             "public_url",
@@ -207,10 +208,22 @@ class HistorySerializer(serializers.Serializer):
 
 class RegionsInput(serializers.Serializer):
     regions = serializers.JSONField()
+    revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The photo revision you checked (or send If-Match); required.",
+    )
 
 
 class ReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The photo revision you checked (or send If-Match); required.",
+    )
 
 
 class SensorEventInput(serializers.Serializer):

@@ -66,6 +66,8 @@ class ViolationPhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every manual redaction and review, so a check is always of the copy it saw.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["report", "position", "pk"]
@@ -76,3 +78,7 @@ class ViolationPhoto(models.Model):
     @property
     def is_published(self) -> bool:
         return self.redaction_status == RedactionStatus.APPROVED and bool(self.redacted)
+
+    @property
+    def etag(self) -> str:
+        return f'"v{self.revision}"'

@@ -1,6 +1,7 @@
 // Officials' report page: the location and linked bay on a map, and the manual redaction tool.
 // Rectangles are drawn with the pointer (or typed in pixels) and sent to the photo redaction API;
-// approving or rejecting goes to the photo review API. Transitions and notes are plain forms.
+// approving or rejecting goes to the photo review API, each with the photo revision on screen (a
+// colleague's change in between answers 412). Transitions and notes are plain forms.
 (function () {
   "use strict";
   const text = JSON.parse(document.getElementById("review-text").textContent);
@@ -42,8 +43,11 @@
       body: JSON.stringify(body) })
       .then(function (r) {
         return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.detail + (data.errors ? " " + Object.values(data.errors).flat().join(" ") : ""));
-          return data;
+          if (r.ok) return data;
+          const err = new Error(data.detail + (data.errors ? " " + Object.values(data.errors).flat().join(" ") : ""));
+          err.status = r.status;
+          err.data = data;
+          throw err;
         });
       });
   }
@@ -104,20 +108,44 @@
       const r = ["x", "y", "w", "h"].map(function (k) { return Number(box.querySelector(".rect-" + k).value); });
       if (r.every(function (v) { return Number.isFinite(v); }) && r[2] > 0 && r[3] > 0) { rects.push(r); render(); }
     });
-    function done(message, data) {
-      statusLine.textContent = message;
-      box.querySelector(".redaction-status").textContent = redactionLabels[data.redaction_status] || data.redaction_status;
-      box.querySelector("img.redacted").src = photo.redacted_url + "?t=" + Date.now();
+    const buttons = box.querySelectorAll(".actions button");
+    function busy(on) { buttons.forEach(function (b) { b.disabled = on; }); }
+    // The revision sent with approve is the one whose redacted copy is on screen: it is adopted
+    // only once that copy has loaded, so a click can never publish a copy nobody saw.
+    function showCopy(revision, status, message) {
+      const preview = box.querySelector("img.redacted");
+      if (status) box.querySelector(".redaction-status").textContent = redactionLabels[status] || status;
+      function settle(loaded) {
+        if (loaded) box.dataset.revision = String(revision);
+        busy(false);
+        statusLine.textContent = message;
+      }
+      busy(true);
+      preview.onload = function () { settle(true); };
+      preview.onerror = function () { settle(false); };
+      preview.src = photo.redacted_url + "?t=" + Date.now();
     }
-    function failed(err) { statusLine.textContent = text.error + ": " + err.message; }
+    function send(url, body, message) {
+      busy(true);
+      body.revision = Number(box.dataset.revision);
+      post(url, body).then(function (d) { showCopy(d.revision, d.redaction_status, message); }, function (err) {
+        if (err.status === 412 && err.data && err.data.code === "stale_version") {
+          render();  // the official's rectangles stay on screen, nothing is lost
+          showCopy(err.data.current_revision, err.data.current_status, text.stale);
+        } else {
+          busy(false);
+          statusLine.textContent = text.error + ": " + err.message;
+        }
+      });
+    }
     box.querySelector(".save-redaction").addEventListener("click", function () {
-      post(box.dataset.redactionUrl, { regions: rects }).then(function (d) { done(text.saved, d); }, failed);
+      send(box.dataset.redactionUrl, { regions: rects }, text.saved);
     });
     box.querySelector(".approve").addEventListener("click", function () {
-      post(box.dataset.reviewUrl, { decision: "approve" }).then(function (d) { done(text.approved, d); }, failed);
+      send(box.dataset.reviewUrl, { decision: "approve" }, text.approved);
     });
     box.querySelector(".reject").addEventListener("click", function () {
-      post(box.dataset.reviewUrl, { decision: "reject" }).then(function (d) { done(text.rejected, d); }, failed);
+      send(box.dataset.reviewUrl, { decision: "reject" }, text.rejected);
     });
     if (img.complete) render(); else img.addEventListener("load", render);
     window.addEventListener("resize", draw);
