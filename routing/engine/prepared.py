@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,29 +197,37 @@ class PreparedGraph:
 
     def _start_hierarchy(self, metric: Metric) -> None:
         """Build on a small graph now; on a large one (presets only: a slider setting is not
-        worth minutes of CPU) in a background thread, one build at a time, skipped if the metric
-        was dropped (obstacles changed, or evicted) before its turn."""
-
-        def build() -> None:
-            try:
-                metric.hierarchy = build_hierarchy(
-                    self.tails, self.heads, metric.costs.total_s, self.node_count
-                )
-            except Exception:  # a failed build leaves the (exact) ALT search in charge
-                log.exception("contraction hierarchy build failed for %s", metric.profile.key)
+        worth minutes of CPU) in a background thread, one build at a time. A queued build is
+        skipped if its metric was dropped before its turn (obstacles changed, evicted, or the
+        whole prepared graph replaced after an overlay change): the thread holds weak
+        references only, so it never keeps an outdated graph alive."""
+        if self._small():
+            self._build_hierarchy(metric)
+            return
+        graph_ref, metric_ref = weakref.ref(self), weakref.ref(metric)
 
         def build_in_turn() -> None:
             with _build_lock:
-                if any(kept is metric for kept in list(self._metrics.values())):
-                    build()
+                pg, kept = graph_ref(), metric_ref()
+                if pg is not None and kept is not None and pg._keeps(kept):
+                    pg._build_hierarchy(kept)
 
-        if self._small():
-            build()
-            return
         metric.builder = threading.Thread(
             target=build_in_turn, name=f"hierarchy-{metric.profile.key}", daemon=True
         )
         metric.builder.start()
+
+    def _keeps(self, metric: Metric) -> bool:
+        with self._lock:
+            return any(kept is metric for kept in self._metrics.values())
+
+    def _build_hierarchy(self, metric: Metric) -> None:
+        try:
+            metric.hierarchy = build_hierarchy(
+                self.tails, self.heads, metric.costs.total_s, self.node_count
+            )
+        except Exception:  # a failed build leaves the (exact) ALT search in charge
+            log.exception("contraction hierarchy build failed for %s", metric.profile.key)
 
     def _new_metric(self, profile: Profile, at_s: float) -> Metric:
         started = time.perf_counter()

@@ -145,3 +145,21 @@ def test_large_graph_answers_exactly_while_the_hierarchy_builds_in_background(
     # the hierarchy search settles far fewer nodes than ALT did on the same pairs
     routed = [(o, n) for o, n in zip(before, after, strict=True) if o is not None and n is not None]
     assert sum(n.settled for _, n in routed) < sum(o.settled for o, _ in routed)
+
+
+def test_queued_background_build_of_a_dropped_metric_is_skipped(
+    helsinki: PedestrianGraph, settings
+) -> None:
+    """Builds wait their turn; one whose metric is no longer kept (obstacles changed, evicted)
+    by then is not built at all, so outdated hierarchies never hold up current ones."""
+    settings.ROUTING_HIERARCHY_SYNC_EDGES = 0
+    pg = prepare(helsinki)
+    with prepared_module._build_lock:  # another graph's build is running
+        dropped = pg.metric(PRESETS["stroller"], time.time())
+        kept = pg.metric(PRESETS["walker_cane"], time.time())
+        pg._metrics.pop(next(k for k, m in pg._metrics.items() if m is dropped))
+    assert kept.wait_for_hierarchy(timeout_s=300) is not None
+    assert dropped.builder is not None
+    dropped.builder.join(300)
+    assert not dropped.builder.is_alive()
+    assert dropped.hierarchy is None
