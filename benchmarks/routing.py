@@ -340,6 +340,9 @@ def main() -> None:
     parser.add_argument(
         "--readme-only", action="store_true", help="rewrite the README table from the results"
     )
+    parser.add_argument(
+        "--note", action="append", default=[], help="a remark on this run, kept with its results"
+    )
     parser.add_argument("--child")
     parser.add_argument("--out")
     args = parser.parse_args()
@@ -370,6 +373,7 @@ def main() -> None:
         (WORK / name / "raw.json").write_text(json.dumps(raw))
         summary = summarise(name, raw, args.pairs)
         summary["load_average_end"] = raw["load_average_end"]
+        summary["notes"] = args.note
         summary["measured_at"] = datetime.now(UTC).isoformat()
         report["datasets"].append(summary)
         print(json.dumps(summary, indent=1), flush=True)

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,11 @@ def _run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None 
 
 def measured(cmd: list[str], **kwargs: Any) -> tuple[float, float]:
     """Wall time (s) and peak RSS (MB) of a child command, from /usr/bin/time."""
-    out = WORK / ".time.txt"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _run(["/usr/bin/time", "-f", "%e %M", "-o", str(out), *cmd], **kwargs)
-    seconds, peak_kb = out.read_text().split()[-2:]
+    WORK.mkdir(parents=True, exist_ok=True)
+    # one file per call: builds and benchmark runs may overlap
+    with tempfile.NamedTemporaryFile("r", dir=WORK, prefix=".time-", suffix=".txt") as out:
+        _run(["/usr/bin/time", "-f", "%e %M", "-o", out.name, *cmd], **kwargs)
+        seconds, peak_kb = Path(out.name).read_text().split()[-2:]
     return float(seconds), float(peak_kb) / 1024
 
 

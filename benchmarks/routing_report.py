@@ -210,6 +210,7 @@ def dataset_lines(s: dict[str, Any]) -> list[str]:
             f"{', '.join(s['peer_builds_reused'])} (time and peak as measured then)"
         )
     lines += [f"- not run: {k}: {v}" for k, v in s["errors"].items()]
+    lines += [f"- note: {note}" for note in s.get("notes", [])]
     return [*lines, ""]
 
 
