@@ -116,7 +116,14 @@ def summarise(name: str, raw: dict[str, Any], pairs: int) -> dict[str, Any]:
             "peak_mb": None if peer.get("peak_mb") is None else round(peer["peak_mb"], 1),
         }
     everything, routed = _ratios(mod, raw)
-    keep = ("prepare_s", "graph_prepare_s", "landmarks_s", "hierarchy_s", "hierarchy_arcs")
+    keep = (
+        "prepare_s",
+        "graph_prepare_s",
+        "landmarks_s",
+        "hierarchy_s",
+        "hierarchy_arcs",
+        "walking_hierarchy_s",
+    )
     return {
         "dataset": name,
         "graph": raw["graph"],
@@ -180,7 +187,8 @@ def dataset_lines(s: dict[str, Any]) -> list[str]:
         f"{s.get('load_average') or '–'} when its run started; modugil preparation "
         f"{prep.get('prepare_s')} s of which landmarks {prep.get('landmarks_s')} s and "
         f"contraction hierarchy {prep.get('hierarchy_s')} s ({_fmt(prep.get('hierarchy_arcs'))} "
-        f"arcs); full GeoJSON answer p50 {s['modugil_full_response_p50_ms']} ms, p95 "
+        f"arcs), walking comparison's hierarchy {_fmt(prep.get('walking_hierarchy_s'))} s; "
+        f"full GeoJSON answer p50 {s['modugil_full_response_p50_ms']} ms, p95 "
         f"{s.get('modugil_full_response_p95_ms')} ms; a no-route answer with its explanation p50 "
         f"{s['modugil_no_route_explained_p50_ms']} ms)",
         "",
