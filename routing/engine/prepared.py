@@ -9,7 +9,7 @@ slider left in place), exact landmark distances on that metric and a contraction
 (:mod:`routing.engine.hierarchy`). A moved slider therefore costs one vectorised cost pass plus
 an ALT search with the length landmarks; an exact metric gets tighter bounds after its first use
 and hierarchy queries once the hierarchy is built. Small graphs build it at once for every exact
-metric; large ones only for the presets, in a background thread (the compiled build releases
+metric; large ones only for the presets and walking, in a background thread (the compiled build releases
 the GIL): answers never wait for it, they are exact either way, only faster once it is there.
 """
 
@@ -179,7 +179,8 @@ class PreparedGraph:
                 self, metric.costs.total_s, self.base_landmarks.nodes
             )
             metric.exact = True
-            if self._small() or profile.key in PRESETS:
+            # the walking metric too: every full answer compares with the walking route
+            if self._small() or profile.key in PRESETS or profile.key == WALKING.key:
                 self._start_hierarchy(metric)
         return metric
 
@@ -196,8 +197,8 @@ class PreparedGraph:
             return True
 
     def _start_hierarchy(self, metric: Metric) -> None:
-        """Build on a small graph now; on a large one (presets only: a slider setting is not
-        worth minutes of CPU) in a background thread, one build at a time. A queued build is
+        """Build on a small graph now; on a large one (presets and walking only: a slider
+        setting is not worth minutes of CPU) in a background thread, one build at a time. A queued build is
         skipped if its metric was dropped before its turn (obstacles changed, evicted, or the
         whole prepared graph replaced after an overlay change): the thread holds weak
         references only, so it never keeps an outdated graph alive."""
