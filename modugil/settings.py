@@ -311,6 +311,9 @@ ROUTING_MAX_SNAP_M = envfloats("MODUGIL_ROUTING_MAX_SNAP_M", (50.0,), 1)[0]
 # Crowd data older than this is reported as stale on a route; trips may have this many stops.
 ROUTING_STALE_DAYS = envint("MODUGIL_ROUTING_STALE_DAYS", 2 * 365)
 ROUTING_MAX_STOPS = envint("MODUGIL_ROUTING_MAX_STOPS", 12)
+# Contraction hierarchies (per preset) of graphs up to this many directed edges are built on
+# first use; larger graphs build them in a background thread while exact ALT searches answer.
+ROUTING_HIERARCHY_SYNC_EDGES = envint("MODUGIL_ROUTING_HIERARCHY_SYNC_EDGES", 50_000)
 
 # --- Volunteer app for phones (/app/) --------------------------------------------------------------
 VOLUNTEER_QUEST_RADIUS_M = envint("MODUGIL_VOLUNTEER_QUEST_RADIUS_M", 500)  # default "near me"

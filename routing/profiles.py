@@ -9,6 +9,7 @@ extra (``penalize``) or blocks (``strict``): unknown is never silently treated a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from mapping.models.vocab import Smoothness, Surface
@@ -95,6 +96,14 @@ class Profile:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @cached_property
+    def cost_key(self) -> tuple[Any, ...]:
+        """A hashable identity of everything that changes costs (computed once per profile)."""
+        values = self.as_dict()
+        values.pop("key")
+        policy = tuple(sorted(values.pop("unknown_policy").items()))
+        return (*sorted(values.items()), policy)
 
 
 PRESETS: dict[str, Profile] = {
@@ -234,10 +243,7 @@ def build_profile(
 
 def profile_key(profile: Profile) -> tuple[Any, ...]:
     """A hashable identity of everything that changes costs (the engine caches by it)."""
-    values = profile.as_dict()
-    values.pop("key")
-    policy = tuple(sorted(values.pop("unknown_policy").items()))
-    return (*sorted(values.items()), policy)
+    return profile.cost_key
 
 
 # The plain walking route that a profile's route is compared with ("what the route avoided"):

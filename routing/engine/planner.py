@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
+from routing.engine.hierarchy import Hierarchy, unpack, upward_search
 from routing.engine.prepared import ACTIVE_LANDMARKS, Metric, PreparedGraph
 from routing.engine.search import bidirectional, choose_landmarks
 from routing.engine.snapping import Snap, nearest_segment
@@ -26,6 +27,7 @@ ALTERNATIVE_MAX_STRETCH = 1.5
 ALTERNATIVE_MAX_SHARED = 0.7
 # Looking this far for the nearest usable path, to say how far it is when past the limit.
 FAR_SEARCH_M = 2000.0
+_NO_EDGES = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,11 @@ def search(
     destination: Endpoint,
     cost: np.ndarray | None = None,
 ) -> Path | None:
-    """The cheapest path between two snapped ends on ``cost`` (default: the metric's)."""
+    """The cheapest path between two snapped ends on ``cost`` (default: the metric's).
+
+    The metric's own costs go through its contraction hierarchy once built; other costs (the
+    penalised ones of alternatives) and metrics without one use the bidirectional ALT search.
+    """
     direct = _direct(metric, origin, destination)
     if (
         not len(origin.nodes)
@@ -205,6 +211,67 @@ def search(
         or not connected(metric, origin, destination)
     ):
         return direct
+    found = None
+    if cost is None and metric.hierarchy is not None:
+        found = _hierarchy_search(pg, metric.hierarchy, origin, destination)
+    if found is None:
+        found = _alt_search(pg, metric, origin, destination, cost)
+    best, edges, src_i, dst_i, settled = found
+    if not math.isfinite(best):
+        return direct
+    if direct is not None and direct.cost_s <= best:
+        return direct
+    first, last = origin.edges[src_i], destination.edges[dst_i]
+    parts = [edges]
+    start, stop = 0.0, 1.0
+    if first >= 0:
+        parts.insert(0, origin.edges[src_i : src_i + 1])
+        start = float(origin.fractions[src_i])
+    if last >= 0:
+        parts.append(destination.edges[dst_i : dst_i + 1])
+        stop = float(destination.fractions[dst_i])
+    return Path(float(best), np.concatenate(parts), start, stop, int(settled))
+
+
+# (cost, edges from a source seed to a target seed, source seed index, target seed index, settled)
+Found = tuple[float, np.ndarray, int, int, int]
+
+
+def _hierarchy_search(
+    pg: PreparedGraph, h: Hierarchy, origin: Endpoint, destination: Endpoint
+) -> Found | None:
+    ws = pg.workspace()
+    best, meet, settled, ok = upward_search(
+        h.up_start,
+        h.up_head,
+        h.up_wf,
+        h.up_wb,
+        h.rank[origin.nodes],
+        origin.costs,
+        h.rank[destination.nodes],
+        destination.costs,
+        ws.dist,
+        ws.pred,
+        ws.stamp,
+        ws.keys,
+        ws.nodes,
+        ws.next_query(),
+    )
+    if not ok:
+        return None
+    if meet < 0:
+        return math.inf, _NO_EDGES, -1, -1, settled
+    edges, src_i, dst_i = unpack(h.up_start, h.up_head, h.up_tail, h.up_mid, ws.pred, meet)
+    return best, edges, src_i, dst_i, settled
+
+
+def _alt_search(
+    pg: PreparedGraph,
+    metric: Metric,
+    origin: Endpoint,
+    destination: Endpoint,
+    cost: np.ndarray | None,
+) -> Found:
     ws = pg.workspace()
     lm = metric.landmarks
     best, forward, backward, src_i, dst_i, settled = bidirectional(
@@ -234,20 +301,7 @@ def search(
         ws.nodes,
         ws.next_query(),
     )
-    if not math.isfinite(best):
-        return direct
-    if direct is not None and direct.cost_s <= best:
-        return direct
-    first, last = origin.edges[src_i], destination.edges[dst_i]
-    parts = [forward, backward]
-    start, stop = 0.0, 1.0
-    if first >= 0:
-        parts.insert(0, origin.edges[src_i : src_i + 1])
-        start = float(origin.fractions[src_i])
-    if last >= 0:
-        parts.append(destination.edges[dst_i : dst_i + 1])
-        stop = float(destination.fractions[dst_i])
-    return Path(float(best), np.concatenate(parts), start, stop, int(settled))
+    return best, np.concatenate((forward, backward)), src_i, dst_i, settled
 
 
 def path_cost(metric: Metric, path: Path, last_end: bool = False) -> float:

@@ -5,35 +5,46 @@ grid, landmark nodes with their distances on the length metric (valid lower boun
 profile, since no edge is faster than the flat speed) and a workspace per thread.
 :class:`Metric` holds one profile's costs at one moment (the set of obstacles in force), the
 usable segments, weak components and, for profiles used more than once (the presets, or a
-slider left in place), exact landmark distances on that metric. A moved slider therefore costs
-one vectorised cost pass plus a search with the length landmarks; a fixed preset gets tighter
-bounds after its first use.
+slider left in place), exact landmark distances on that metric and a contraction hierarchy
+(:mod:`routing.engine.hierarchy`). A moved slider therefore costs one vectorised cost pass plus
+an ALT search with the length landmarks; an exact metric gets tighter bounds after its first use
+and hierarchy queries once the hierarchy is built. Small graphs build it at once for every exact
+metric; large ones only for the presets and walking, in a background thread (the compiled build releases
+the GIL): answers never wait for it, they are exact either way, only faster once it is there.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from routing.engine.attributes import EdgeValues, edge_values
 from routing.engine.costs import EdgeCosts, compute_costs
+from routing.engine.hierarchy import Hierarchy, build_hierarchy
 from routing.engine.search import dijkstra_all
 from routing.engine.snapping import SnapIndex, build_snap_index
 from routing.graph.graph import PedestrianGraph
-from routing.profiles import PRESETS, Profile, profile_key
+from routing.profiles import PRESETS, WALKING, Profile, profile_key
 
 LANDMARKS = 12
 ACTIVE_LANDMARKS = 6
 METRICS_KEPT = 8
 # A custom profile gets its own landmarks once it has been used this many times.
 EXACT_AFTER_USES = 3
+
+log = logging.getLogger(__name__)
+# One hierarchy build at a time: they are CPU-bound and a graph's metrics share the cores.
+_build_lock = threading.Lock()
 
 
 @dataclass
@@ -78,6 +89,16 @@ class Metric:
     exact: bool
     uses: int = 0
     build_s: float = 0.0
+    hierarchy: Hierarchy | None = None
+    builder: threading.Thread | None = None
+    preparing: bool = False
+
+    def wait_for_hierarchy(self, timeout_s: float | None = None) -> Hierarchy | None:
+        """The hierarchy, waiting for a background build if one is running."""
+        builder = self.builder
+        if builder is not None:
+            builder.join(timeout_s)
+        return self.hierarchy
 
 
 @dataclass
@@ -148,13 +169,66 @@ class PreparedGraph:
         metric.uses += 1
         wants_exact = exact
         if wants_exact is None:
-            wants_exact = profile.key in PRESETS or metric.uses >= EXACT_AFTER_USES
-        if wants_exact and not metric.exact:
+            wants_exact = (
+                profile.key in PRESETS
+                or profile.key == WALKING.key  # every route is compared with the walking one
+                or metric.uses >= EXACT_AFTER_USES
+            )
+        if wants_exact and self._claim(metric):
             metric.landmarks = compute_landmarks(
                 self, metric.costs.total_s, self.base_landmarks.nodes
             )
             metric.exact = True
+            # the walking metric too: every full answer compares with the walking route
+            if self._small() or profile.key in PRESETS or profile.key == WALKING.key:
+                self._start_hierarchy(metric)
         return metric
+
+    def _small(self) -> bool:
+        return len(self.heads) <= settings.ROUTING_HIERARCHY_SYNC_EDGES
+
+    def _claim(self, metric: Metric) -> bool:
+        """True for the one caller that prepares ``metric``'s exact landmarks and hierarchy
+        (concurrent first requests keep answering with the length landmarks meanwhile)."""
+        with self._lock:
+            if metric.exact or metric.preparing:
+                return False
+            metric.preparing = True
+            return True
+
+    def _start_hierarchy(self, metric: Metric) -> None:
+        """Build on a small graph now; on a large one (presets and walking only: a slider
+        setting is not worth minutes of CPU) in a background thread, one build at a time. A queued build is
+        skipped if its metric was dropped before its turn (obstacles changed, evicted, or the
+        whole prepared graph replaced after an overlay change): the thread holds weak
+        references only, so it never keeps an outdated graph alive."""
+        if self._small():
+            self._build_hierarchy(metric)
+            return
+        graph_ref, metric_ref = weakref.ref(self), weakref.ref(metric)
+
+        def build_in_turn() -> None:
+            with _build_lock:
+                pg, kept = graph_ref(), metric_ref()
+                if pg is not None and kept is not None and pg._keeps(kept):
+                    pg._build_hierarchy(kept)
+
+        metric.builder = threading.Thread(
+            target=build_in_turn, name=f"hierarchy-{metric.profile.key}", daemon=True
+        )
+        metric.builder.start()
+
+    def _keeps(self, metric: Metric) -> bool:
+        with self._lock:
+            return any(kept is metric for kept in self._metrics.values())
+
+    def _build_hierarchy(self, metric: Metric) -> None:
+        try:
+            metric.hierarchy = build_hierarchy(
+                self.tails, self.heads, metric.costs.total_s, self.node_count
+            )
+        except Exception:  # a failed build leaves the (exact) ALT search in charge
+            log.exception("contraction hierarchy build failed for %s", metric.profile.key)
 
     def _new_metric(self, profile: Profile, at_s: float) -> Metric:
         started = time.perf_counter()
