@@ -24,7 +24,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -36,7 +35,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Now
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
@@ -45,12 +43,10 @@ from routing.engine.costs import UNKNOWN_CONSTRAINT, Constraint
 from routing.engine.describe import LOW_CONFIDENCE, NEAR_KERB_CM, NEAR_LIMIT_SHARE, NEAR_WIDTH_M
 from routing.engine.segment_status import WARNINGS
 from routing.graph.contract import ROAD_KINDS, SMOOTHNESS, SURFACE
-from routing.models import GraphEdge, GraphNode
 from routing.models.rule_inputs import Expression, number, real
 from routing.profiles import UNKNOWN_ATTRIBUTES, Profile
 
 __all__ = ["number", "real"]  # the float32 helpers, used with these rules
-_EDGE_TABLE = GraphEdge._meta.db_table
 
 
 def _is_null(expression: Expression) -> Q:
@@ -143,18 +139,10 @@ def unknown_conditions(d: Direction) -> dict[str, Expression]:
 
 
 def barrier_at(d: Direction) -> Q:
-    """A stile, turnstile or similar where this direction arrives.
-
-    One uncorrelated ``IN`` over the (few) barrier nodes: PostgreSQL hashes it once per tile
-    instead of probing the node table for every segment (the partial index keeps it small).
-    """
-    table, edge, node = _EDGE_TABLE, connection.ops.quote_name, GraphNode._meta.db_table
-    placeholders = ", ".join(["%s"] * len(WHEEL_BARRIERS))
-    sql = (
-        f"({edge(table)}.graph_id, {edge(table)}.{edge(d.arrival)}) IN "  # noqa: S608 - from code
-        f"(SELECT n.graph_id, n.node_index FROM {edge(node)} n WHERE n.barrier IN ({placeholders}))"
-    )
-    return Q(RawSQL(sql, WHEEL_BARRIERS, output_field=BooleanField()))  # noqa: S611
+    """A stile, turnstile or similar where this direction arrives (the node's barrier, copied
+    onto the edge row when it is written: no node lookup per segment or per tile)."""
+    end = {"v_index": "v", "u_index": "u"}[d.arrival]
+    return Q(**{f"barrier_{end}__in": WHEEL_BARRIERS})
 
 
 def constraint_bits(d: Direction, profile: Profile) -> Expression:

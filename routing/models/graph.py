@@ -128,6 +128,10 @@ class GraphEdge(models.Model):
     obstacle_until = models.DateTimeField(
         null=True, help_text="expiry of a temporary obstacle; null with a width = until cleared"
     )
+    # Barriers at the segment's ends (GraphNode.barrier of u and v, copied when the edge row is
+    # written: the network layer reads them per row instead of looking the nodes up).
+    barrier_u = models.CharField(max_length=30, blank=True)
+    barrier_v = models.CharField(max_length=30, blank=True)
     # Inputs several routing rules read, computed by PostgreSQL on every write of the row (see
     # routing.models.rule_inputs): the network layer reads them instead of recomputing them.
     rule_climb_fwd_pct = _rule_input(rule_inputs.climb(1, "grade_max_up_pct"))
