@@ -19,14 +19,16 @@ not once per rule and tile.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     F,
     FloatField,
     Func,
@@ -35,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Now
+from django.db.models.functions import Now
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from routing.engine.attributes import BARRIER_STEP_CM, WHEEL_BARRIERS
@@ -90,6 +92,7 @@ FWD = Direction("fwd", 1, "grade_max_up_pct", "grade_max_down_pct", "v_index", "
 BWD = Direction("bwd", -1, "grade_max_down_pct", "grade_max_up_pct", "u_index", "backward_edge")
 DIRECTIONS = (FWD, BWD)
 
+
 def climb(d: Direction) -> Expression:
     """Steepest climb in this direction (NULL unknown), stored per row on the edge table."""
     return real(F(f"rule_climb_{d.name}_pct"))
@@ -114,7 +117,26 @@ def kerb_cm() -> Expression:
 
 
 STEPS = Q(kind="steps") & ~Q(ramp_wheelchair="yes")
-ROAD = Q(kind__in=ROAD_KINDS)
+
+
+class OneOf(Func):
+    """``column = ANY(<one text[] parameter>)``: ``column IN (%s, %s, ...)`` would build its
+    array from the parameters on every row of a prepared statement's generic plan."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, column: str, values: Sequence[str]) -> None:
+        array = Value(list(values), output_field=ArrayField(CharField()))
+        super().__init__(F(column), array)
+
+
+def one_of(column: str, values: Sequence[str]) -> Q:
+    return Q(OneOf(column, values))
+
+
+ROAD = one_of("kind", ROAD_KINDS)
 CROWD = Q(overlay_feature_id__isnull=False)
 OBSTACLE_IN_FORCE = Q(obstacle_width_m__isnull=False) & (
     Q(obstacle_until__isnull=True) | Q(obstacle_until__gt=Now())
@@ -142,7 +164,7 @@ def barrier_at(d: Direction) -> Q:
     """A stile, turnstile or similar where this direction arrives (the node's barrier, copied
     onto the edge row when it is written: no node lookup per segment or per tile)."""
     end = {"v_index": "v", "u_index": "u"}[d.arrival]
-    return Q(**{f"barrier_{end}__in": WHEEL_BARRIERS})
+    return one_of(f"barrier_{end}", WHEEL_BARRIERS)
 
 
 def constraint_bits(d: Direction, profile: Profile) -> Expression:
@@ -166,10 +188,10 @@ def constraint_bits(d: Direction, profile: Profile) -> Expression:
     add(Q(LessThan(real(F("width_m")), number(profile.min_width_m))), Constraint.WIDTH)
     worse_surface = SURFACE[SURFACE.index(profile.worst_surface) + 1 :]
     if worse_surface:
-        add(Q(surface__in=worse_surface), Constraint.SURFACE)
+        add(one_of("surface", worse_surface), Constraint.SURFACE)
     worse_smoothness = SMOOTHNESS[SMOOTHNESS.index(profile.worst_smoothness) + 1 :]
     if worse_smoothness:
-        add(Q(smoothness__in=worse_smoothness), Constraint.SMOOTHNESS)
+        add(one_of("smoothness", worse_smoothness), Constraint.SMOOTHNESS)
     if profile.avoid_wheelchair_no:
         add(Q(wheelchair="no"), Constraint.WHEELCHAIR_NO)
     if profile.max_kerb_height_cm < BARRIER_STEP_CM:
