@@ -441,16 +441,23 @@ def measure(
 def write_results(
     runs: list[dict], latency: list[dict], seconds: int, datasets: tuple[str, ...]
 ) -> None:
-    """Write the JSON; datasets not measured this time keep their previous runs."""
+    """Write the JSON; datasets not measured this time keep their previous runs, each row
+    stamped with when it was measured (``measured_at``)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "tiles.json"
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for row in (*runs, *latency):
+        row["measured_at"] = now
     if out.exists() and set(datasets) != set(DATASETS):
         previous = json.loads(out.read_text())
+        before = previous["meta"]["when"]
         runs = [r for r in previous["runs"] if r["dataset"] not in datasets] + runs
         kept = [r for r in previous["latency_one_client"] if r["dataset"] not in datasets]
         latency = kept + latency
+        for row in (*runs, *latency):
+            row.setdefault("measured_at", before)
     meta = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "when": now,
         "machine": f"{os.cpu_count()} cores, shared with other work",
         "load": f"wrk 1 thread, {CONNECTIONS} connections, {seconds} s per run, loopback",
         "modugil": f"gunicorn {WORKERS} workers x {THREADS} threads (gthread), DEBUG off",

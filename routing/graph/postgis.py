@@ -81,13 +81,14 @@ def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> 
     index = np.arange(graph.segment_count) if segments is None else np.asarray(segments)
     a = {k: v[index] for k, v in attrs.items()}
     forward, backward = seg["forward_edge"][index], seg["backward_edge"][index]
-    u = np.asarray(seg["u"])[index]
+    u, v = np.asarray(seg["u"])[index], np.asarray(seg["v"])[index]
+    barrier = labels("barrier", np.asarray(graph.nodes["barrier"]))
     return {
         "segment_index": index,
         "forward_edge": present(forward),
         "backward_edge": present(backward),
         "u_index": u,
-        "v_index": np.asarray(seg["v"])[index],
+        "v_index": v,
         "osm_way_id": present(seg["osm_way_id"][index]),
         "osm_node_id": present(seg["osm_node_id"][index]),
         "source": labels("source", seg["source"][index]),
@@ -127,6 +128,8 @@ def edge_columns(graph: PedestrianGraph, segments: np.ndarray | None = None) -> 
         "overlay_observed_at": epoch_to_datetime(a["overlay_observed_s"]),
         "obstacle_width_m": nullable(a["obstacle_width_m"]),
         "obstacle_until": epoch_to_datetime(a["obstacle_until_s"]),
+        "barrier_u": barrier[u],
+        "barrier_v": barrier[v],
     }
 
 

@@ -12,19 +12,23 @@ The arrays hold float32 values and numpy compares them with the profile's limits
 every comparison here casts both sides to ``real``: a width of 0.9 m is not narrower than a
 0.9 m limit in either place. Rows are per segment with u -> v values; the v -> u direction
 negates the tagged incline and swaps the DEM's up and down grades (the contract's reverse rules).
+The inputs several rules read (climb, descent, kerb height) are stored on each row by PostgreSQL
+(generated columns, :mod:`routing.models.rule_inputs`), so each is computed once per write,
+not once per rule and tile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     F,
     FloatField,
     Func,
@@ -33,35 +37,18 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest, Now
+from django.db.models.functions import Now
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
-from importers.osm.tags import KERB_HEIGHT_CM
-from routing.engine.attributes import BARRIER_STEP_CM, GRADE_LIMIT_CONFIDENCE, WHEEL_BARRIERS
+from routing.engine.attributes import BARRIER_STEP_CM, WHEEL_BARRIERS
 from routing.engine.costs import UNKNOWN_CONSTRAINT, Constraint
 from routing.engine.describe import LOW_CONFIDENCE, NEAR_KERB_CM, NEAR_LIMIT_SHARE, NEAR_WIDTH_M
 from routing.engine.segment_status import WARNINGS
-from routing.graph.contract import KERB, ROAD_KINDS, SMOOTHNESS, SURFACE
-from routing.models import GraphEdge, GraphNode
+from routing.graph.contract import ROAD_KINDS, SMOOTHNESS, SURFACE
+from routing.models.rule_inputs import Expression, number, real
 from routing.profiles import UNKNOWN_ATTRIBUTES, Profile
 
-Expression = Any  # a Django expression or Q
-_EDGE_TABLE = GraphEdge._meta.db_table
-
-
-def real(expression: Expression) -> Func:
-    """``(expression)::real``: numpy's float32 comparisons."""
-    return Func(expression, template="(%(expressions)s)::real", output_field=FloatField())
-
-
-def number(value: float) -> Func:
-    """A profile limit as a float32 parameter (computed in double first, as numpy does)."""
-    return real(Value(float(value), output_field=FloatField()))
-
-
-def _when(condition: Expression, then: Expression) -> Case:
-    return Case(When(condition, then=then), default=None, output_field=FloatField())
+__all__ = ["number", "real"]  # the float32 helpers, used with these rules
 
 
 def _is_null(expression: Expression) -> Q:
@@ -105,66 +92,51 @@ FWD = Direction("fwd", 1, "grade_max_up_pct", "grade_max_down_pct", "v_index", "
 BWD = Direction("bwd", -1, "grade_max_down_pct", "grade_max_up_pct", "u_index", "backward_edge")
 DIRECTIONS = (FWD, BWD)
 
-CONFIDENT = Q(GreaterThanOrEqual(real(F("grade_confidence")), number(GRADE_LIMIT_CONFIDENCE))) | Q(
-    grade_source="survey"
-)
-
-
-def incline(d: Direction) -> Func:
-    """The tagged incline, signed for this direction of travel."""
-    if d.sign > 0:
-        return real(F("incline_pct"))
-    return real(Func(F("incline_pct"), template="-(%(expressions)s)", output_field=FloatField()))
-
-
-def _negative(expression: Expression) -> Func:
-    return Func(expression, template="-(%(expressions)s)", output_field=FloatField())
-
 
 def climb(d: Direction) -> Expression:
-    """Steepest climb in this direction: the tagged incline, or a confident DEM grade (NULL unknown)."""
-    tagged = Case(
-        When(GreaterThan(incline(d), 0), then=incline(d)),
-        When(Q(incline_pct__isnull=False), then=number(0)),
-        default=None,
-        output_field=FloatField(),
-    )
-    return Greatest(tagged, _when(CONFIDENT, real(F(d.up))))
+    """Steepest climb in this direction (NULL unknown), stored per row on the edge table."""
+    return real(F(f"rule_climb_{d.name}_pct"))
 
 
 def descent(d: Direction) -> Expression:
-    tagged = Case(
-        When(LessThan(incline(d), 0), then=_negative(incline(d))),
-        When(Q(incline_pct__isnull=False), then=number(0)),
-        default=None,
-        output_field=FloatField(),
-    )
-    return Greatest(tagged, _when(CONFIDENT, real(F(d.down))))
+    return real(F(f"rule_descent_{d.name}_pct"))
 
 
 def coarse_hint(column: str) -> Case:
     """A DEM grade too coarse to be a limit: only a warning."""
-    return Case(When(CONFIDENT, then=None), default=real(F(column)), output_field=FloatField())
-
-
-def kerb_height(end: str) -> Expression:
-    """The kerb's height at ``end`` (u or v): measured, else the default of its kind."""
-    heights = {kind: KERB_HEIGHT_CM.get(kind) for kind in KERB}
-    defaults = [
-        When(**{f"kerb_{end}": kind}, then=number(cm))
-        for kind, cm in heights.items()
-        if cm is not None
-    ]
-    default = Case(*defaults, default=None, output_field=FloatField())
-    return Func(real(F(f"kerb_{end}_cm")), default, function="COALESCE", output_field=FloatField())
+    return Case(
+        When(Q(rule_grade_is_limit=True), then=None),
+        default=real(F(column)),
+        output_field=FloatField(),
+    )
 
 
 def kerb_cm() -> Expression:
-    return Greatest(kerb_height("u"), kerb_height("v"))
+    """The highest kerb at either end, stored per row on the edge table."""
+    return real(F("rule_kerb_cm"))
 
 
 STEPS = Q(kind="steps") & ~Q(ramp_wheelchair="yes")
-ROAD = Q(kind__in=ROAD_KINDS)
+
+
+class OneOf(Func):
+    """``column = ANY(<one text[] parameter>)``: ``column IN (%s, %s, ...)`` would build its
+    array from the parameters on every row of a prepared statement's generic plan."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, column: str, values: Sequence[str]) -> None:
+        array = Value(list(values), output_field=ArrayField(CharField()))
+        super().__init__(F(column), array)
+
+
+def one_of(column: str, values: Sequence[str]) -> Q:
+    return Q(OneOf(column, values))
+
+
+ROAD = one_of("kind", ROAD_KINDS)
 CROWD = Q(overlay_feature_id__isnull=False)
 OBSTACLE_IN_FORCE = Q(obstacle_width_m__isnull=False) & (
     Q(obstacle_until__isnull=True) | Q(obstacle_until__gt=Now())
@@ -189,18 +161,10 @@ def unknown_conditions(d: Direction) -> dict[str, Expression]:
 
 
 def barrier_at(d: Direction) -> Q:
-    """A stile, turnstile or similar where this direction arrives.
-
-    One uncorrelated ``IN`` over the (few) barrier nodes: PostgreSQL hashes it once per tile
-    instead of probing the node table for every segment (the partial index keeps it small).
-    """
-    table, edge, node = _EDGE_TABLE, connection.ops.quote_name, GraphNode._meta.db_table
-    placeholders = ", ".join(["%s"] * len(WHEEL_BARRIERS))
-    sql = (
-        f"({edge(table)}.graph_id, {edge(table)}.{edge(d.arrival)}) IN "  # noqa: S608 - from code
-        f"(SELECT n.graph_id, n.node_index FROM {edge(node)} n WHERE n.barrier IN ({placeholders}))"
-    )
-    return Q(RawSQL(sql, WHEEL_BARRIERS, output_field=BooleanField()))  # noqa: S611
+    """A stile, turnstile or similar where this direction arrives (the node's barrier, copied
+    onto the edge row when it is written: no node lookup per segment or per tile)."""
+    end = {"v_index": "v", "u_index": "u"}[d.arrival]
+    return one_of(f"barrier_{end}", WHEEL_BARRIERS)
 
 
 def constraint_bits(d: Direction, profile: Profile) -> Expression:
@@ -224,10 +188,10 @@ def constraint_bits(d: Direction, profile: Profile) -> Expression:
     add(Q(LessThan(real(F("width_m")), number(profile.min_width_m))), Constraint.WIDTH)
     worse_surface = SURFACE[SURFACE.index(profile.worst_surface) + 1 :]
     if worse_surface:
-        add(Q(surface__in=worse_surface), Constraint.SURFACE)
+        add(one_of("surface", worse_surface), Constraint.SURFACE)
     worse_smoothness = SMOOTHNESS[SMOOTHNESS.index(profile.worst_smoothness) + 1 :]
     if worse_smoothness:
-        add(Q(smoothness__in=worse_smoothness), Constraint.SMOOTHNESS)
+        add(one_of("smoothness", worse_smoothness), Constraint.SMOOTHNESS)
     if profile.avoid_wheelchair_no:
         add(Q(wheelchair="no"), Constraint.WHEELCHAIR_NO)
     if profile.max_kerb_height_cm < BARRIER_STEP_CM:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import AccessibilityFeature
+from routing.models import rule_inputs
 
 
 class GraphBuild(models.Model):
@@ -69,6 +70,13 @@ class GraphNode(models.Model):
         ]
 
 
+def _rule_input(expression: rule_inputs.Expression) -> models.GeneratedField:
+    """A float32 value stored in a double column (exactly), NULL when unknown."""
+    return models.GeneratedField(
+        expression=expression, output_field=models.FloatField(null=True), db_persist=True
+    )
+
+
 class GraphEdge(models.Model):
     """A segment of the pedestrian graph with its attributes as OSM-style values; blank = unknown."""
 
@@ -119,6 +127,24 @@ class GraphEdge(models.Model):
     obstacle_width_m = models.FloatField(null=True, help_text="0 = blocked")
     obstacle_until = models.DateTimeField(
         null=True, help_text="expiry of a temporary obstacle; null with a width = until cleared"
+    )
+    # Barriers at the segment's ends (GraphNode.barrier of u and v, copied when the edge row is
+    # written: the network layer reads them per row instead of looking the nodes up).
+    barrier_u = models.CharField(max_length=30, blank=True)
+    barrier_v = models.CharField(max_length=30, blank=True)
+    # Inputs several routing rules read, computed by PostgreSQL on every write of the row (see
+    # routing.models.rule_inputs): the network layer reads them instead of recomputing them.
+    rule_climb_fwd_pct = _rule_input(rule_inputs.climb(1, "grade_max_up_pct"))
+    rule_climb_bwd_pct = _rule_input(rule_inputs.climb(-1, "grade_max_down_pct"))
+    rule_descent_fwd_pct = _rule_input(rule_inputs.descent(1, "grade_max_down_pct"))
+    rule_descent_bwd_pct = _rule_input(rule_inputs.descent(-1, "grade_max_up_pct"))
+    rule_kerb_cm = _rule_input(rule_inputs.kerb_cm())
+    rule_grade_is_limit = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            rule_inputs.CONFIDENT, output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
     )
 
     class Meta:

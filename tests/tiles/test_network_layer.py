@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.gis.geos import Point
 
+from importers.osm.tags import KERB_HEIGHT_CM
 from routing.engine.segment_status import (
     CONSTRAINT_NAMES,
     NONE,
@@ -18,7 +19,7 @@ from routing.engine.segment_status import (
     segment_status,
 )
 from routing.graph.store import get_graph
-from routing.models import GraphEdge
+from routing.models import GraphEdge, GraphNode
 from routing.profiles import PRESETS, UNKNOWN_ATTRIBUTES
 from tests.tiles.conftest import by_id, decode
 from tests.tiles.graph_world import (
@@ -258,3 +259,48 @@ def test_a_rebuilt_graph_moves_the_network_layers_version(demo_graphs, graph_dir
     publish(graph, "seoul-yeouido")  # rebuilt from the same extract: new rows
     for name, before in versions.items():
         assert layer_version(get_layer(name)) != before, name
+
+
+def test_rows_carry_the_barriers_at_their_ends(demo_graphs, graph_dir) -> None:
+    """The stile the demo graphs get (see graph_world) is copied onto the edge rows ending there,
+    and every row's end barriers are its nodes' (the network layer reads them per row)."""
+    build = publish(demo_graphs["seoul-yeouido"], "seoul-yeouido")
+    nodes = dict(GraphNode.objects.filter(graph=build).values_list("node_index", "barrier"))
+    edges = GraphEdge.objects.filter(graph=build)
+    assert edges.filter(barrier_v="stile").exists()
+    for u, v, at_u, at_v in edges.values_list("u_index", "v_index", "barrier_u", "barrier_v"):
+        assert (at_u, at_v) == (nodes[u], nodes[v])
+
+
+def test_stored_rule_inputs_follow_every_write_of_a_row(demo_graphs, graph_dir) -> None:
+    """Climb, descent and kerb height are computed by PostgreSQL whenever a row is written
+    (an overlay refresh updates rows in place): never stale."""
+    build = publish(demo_graphs["seoul-yeouido"], "seoul-yeouido")
+    edges = GraphEdge.objects.filter(graph=build, kind="footway")
+    row = edges.first()
+    # A tagged 7.5 % incline down the line, no confident DEM grade, a raised kerb of unknown
+    # height at u and a measured 2 cm one at v.
+    edges.filter(pk=row.pk).update(
+        incline_pct=-7.5,
+        grade_confidence=None,
+        grade_source="",
+        kerb_u="raised",
+        kerb_u_cm=None,
+        kerb_v="lowered",
+        kerb_v_cm=2.0,
+    )
+    row.refresh_from_db()
+    assert (row.rule_climb_fwd_pct, row.rule_descent_fwd_pct) == (0.0, 7.5)
+    assert (row.rule_climb_bwd_pct, row.rule_descent_bwd_pct) == (7.5, 0.0)
+    assert row.rule_kerb_cm == KERB_HEIGHT_CM["raised"]
+    # Untagged, with a confident DEM grade: the grade is the limit in each direction.
+    edges.filter(pk=row.pk).update(
+        incline_pct=None, grade_confidence=0.9, grade_max_up_pct=3.0, grade_max_down_pct=5.0
+    )
+    row.refresh_from_db()
+    assert (row.rule_climb_fwd_pct, row.rule_climb_bwd_pct) == (3.0, 5.0)
+    assert row.rule_grade_is_limit is True
+    # A coarse one is only a hint: the climb is unknown.
+    edges.filter(pk=row.pk).update(grade_confidence=0.1)
+    row.refresh_from_db()
+    assert row.rule_climb_fwd_pct is None and row.rule_grade_is_limit is False
