@@ -151,7 +151,7 @@ def _cover(level: int, cells: Bounds, start: int) -> list[tuple[int, int]]:
         for qy in range(y0 >> shift, (y1 >> shift) + 1)
         for qx in range(x0 >> shift, (x1 >> shift) + 1)
     ]
-    for qx, qy in sorted(blocks, key=lambda b: grid_key(*b, start)):
+    for qx, qy in sorted(blocks, key=lambda b: grid_key(b[0], b[1], start)):
         visit(start, qx, qy)
     return ranges
 
