@@ -18,7 +18,8 @@ fills the slots. Layers must therefore be pure in time: ``Now()`` in SQL, never
 ``timezone.now()`` in Python (the compiled SQL is reused).
 
 Reference query for a point layer at 13/6985/3180 (thinned below the layer's
-``thin_points_below_zoom``: one feature per grid cell, the lowest id, grouped by hashing)::
+``thin_points_below_zoom``: one feature per grid cell, the lowest id; see
+:func:`thinning_picks`)::
 
     SELECT ST_AsMVT(t.*, 'features', 4096, 'mvt_geom', 'id') FROM (
         SELECT r.id, r.kerb, ..., ST_AsMVTGeom(ST_Transform(r.source_geom, 3857),
@@ -27,10 +28,21 @@ Reference query for a point layer at 13/6985/3180 (thinned below the layer's
             SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.source_geom FROM (
                 SELECT id, kerb, ..., geom AS source_geom FROM mapping_accessibilityfeature
                 WHERE deleted_at IS NULL AND ... AND id IN (
-                    SELECT min(id) FROM mapping_accessibilityfeature
-                    WHERE deleted_at IS NULL AND ... AND geom && <box>
-                      AND (geom @ <box> OR ST_Intersects(geom, <box>))
-                    GROUP BY <grid cell of geom>)
+                    SELECT min(p._pick) FROM (
+                        -- index-only: one range scan of tiles_feature_grid per key range
+                        SELECT s._grid_key >> <2 * (24 - 19)> AS cell, s._pick
+                        FROM unnest(<lows>, <highs>) AS r(lo, hi) CROSS JOIN LATERAL (
+                            SELECT tiles_grid_key(geom, 32) AS _grid_key, id AS _pick
+                            FROM mapping_accessibilityfeature
+                            WHERE deleted_at IS NULL AND ... AND (geom && <box>) IS TRUE
+                              AND tiles_grid_key(geom, 32) >= r.lo
+                              AND tiles_grid_key(geom, 32) < r.hi OFFSET 0) AS s
+                        UNION ALL  -- the few features too large for a key, by geometry
+                        SELECT tiles_grid_key(geom, 16777216) >> <...>, id
+                        FROM mapping_accessibilityfeature
+                        WHERE deleted_at IS NULL AND ... AND tiles_grid_key(geom, 32) IS NULL
+                          AND geom && <box> AND (geom @ <box> OR ST_Intersects(geom, <box>))
+                    ) AS p GROUP BY p.cell)
             ) AS f
         ) AS r
     ) AS t
