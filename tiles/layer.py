@@ -64,7 +64,8 @@ class MapLayer:
     # that also holds lines (steps drawn as lines) sets ``simplify = True``.
     full_detail_zoom: ClassVar[int] = 16
     simplify: ClassVar[bool | None] = None  # None: simplify unless geometry == "point"
-    # Points closer than a few pixels are thinned to one below this zoom (0 = never).
+    # Points closer than a few pixels are thinned to one below this zoom (0 = never). Needs a
+    # WGS84 geometry column; fast with the grid-key indexes of tiles/migrations/0003 on the table.
     thin_points_below_zoom: ClassVar[int] = 0
     # None: public. A role: only users with that role or above (401 anonymous, 403 others).
     required_role: ClassVar[Role | None] = None

@@ -18,7 +18,8 @@ fills the slots. Layers must therefore be pure in time: ``Now()`` in SQL, never
 ``timezone.now()`` in Python (the compiled SQL is reused).
 
 Reference query for a point layer at 13/6985/3180 (thinned below the layer's
-``thin_points_below_zoom``: one feature per grid cell, the lowest id, grouped by hashing)::
+``thin_points_below_zoom``: one feature per grid cell, the lowest id; see
+:func:`thinning_picks`)::
 
     SELECT ST_AsMVT(t.*, 'features', 4096, 'mvt_geom', 'id') FROM (
         SELECT r.id, r.kerb, ..., ST_AsMVTGeom(ST_Transform(r.source_geom, 3857),
@@ -27,10 +28,21 @@ Reference query for a point layer at 13/6985/3180 (thinned below the layer's
             SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.source_geom FROM (
                 SELECT id, kerb, ..., geom AS source_geom FROM mapping_accessibilityfeature
                 WHERE deleted_at IS NULL AND ... AND id IN (
-                    SELECT min(id) FROM mapping_accessibilityfeature
-                    WHERE deleted_at IS NULL AND ... AND geom && <box>
-                      AND (geom @ <box> OR ST_Intersects(geom, <box>))
-                    GROUP BY <grid cell of geom>)
+                    SELECT min(p._pick) FROM (
+                        -- index-only: one range scan of tiles_feature_grid per key range
+                        SELECT s._grid_key >> <2 * (24 - 19)> AS cell, s._pick
+                        FROM unnest(<lows>, <highs>) AS r(lo, hi) CROSS JOIN LATERAL (
+                            SELECT tiles_grid_key(geom, 32) AS _grid_key, id AS _pick
+                            FROM mapping_accessibilityfeature
+                            WHERE deleted_at IS NULL AND ... AND (geom && <box>) IS TRUE
+                              AND tiles_grid_key(geom, 32) >= r.lo
+                              AND tiles_grid_key(geom, 32) < r.hi OFFSET 0) AS s
+                        UNION ALL  -- the few features too large for a key, by geometry
+                        SELECT tiles_grid_key(geom, 16777216) >> <...>, id
+                        FROM mapping_accessibilityfeature
+                        WHERE deleted_at IS NULL AND ... AND tiles_grid_key(geom, 32) IS NULL
+                          AND geom && <box> AND (geom @ <box> OR ST_Intersects(geom, <box>))
+                    ) AS p GROUP BY p.cell)
             ) AS f
         ) AS r
     ) AS t
@@ -54,9 +66,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     F,
-    FloatField,
     Func,
-    Min,
     Model,
     Q,
     QuerySet,
@@ -66,13 +76,11 @@ from django.db.models.expressions import RawSQL
 
 from modugil.geo import WGS84
 from tiles.layer import ComputedLayer, LayerParams, MapLayer, Slot
-from tiles.tilegrid import BUFFER, EXTENT, MERCATOR_SRID, Tile
+from tiles.tilegrid import BUFFER, EXTENT, GRID_LEVEL, GRID_SMALL_SPAN_PX, MERCATOR_SRID, Tile
 
 MVT_GEOM = "mvt_geom"
 SOURCE_GEOM = "source_geom"
 THIN_WORK_MEM = "32MB"
-# Grid cells per row of the thinning grid (one key per cell): above any zoom's cell count.
-CELLS_PER_ROW = 1 << 24
 _ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
 
 
@@ -82,7 +90,8 @@ SEARCH = tuple(Slot(f"search{i}") for i in range(4))
 # The tile plus buffer in WGS84, as one ``geometry`` parameter (EWKT).
 SEARCH_WGS84 = Slot("search_wgs84")
 TOLERANCE = Slot("tolerance")
-THIN_X, THIN_Y = Slot("thin_x"), Slot("thin_y")
+# Thinning: the grid-key ranges to read (two ``bigint[]``) and the shift from a key to its cell.
+KEY_LOWS, KEY_HIGHS, CELL_SHIFT = Slot("key_lows"), Slot("key_highs"), Slot("cell_shift")
 
 
 def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
@@ -90,33 +99,16 @@ def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
     return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
 
 
-def grid_cell(geom_field: str) -> Func:
-    """One integer per thinning grid cell: the cell of the geometry's bounding-box corner.
+class GridKey(Func):
+    """``tiles_grid_key(geom, <bound>)`` (migration 0003): the level-24 Morton key of the
+    bounding box's north-west corner; NULL for a box more than ``max_span_px`` across. The
+    default bound is the one the ``tiles_feature_grid`` index was built with (a literal, so
+    the planner matches the index expression)."""
 
-    A single ``bigint`` (not two floats) so that PostgreSQL groups the rows in a hash table
-    instead of sorting them; the cell sizes are the ``THIN_X`` / ``THIN_Y`` slots.
-    """
+    output_field = BigIntegerField()
 
-    def axis(corner: str, size: Slot) -> Func:
-        coordinate = Func(
-            F(geom_field), template=f"{corner}((%(expressions)s)::box2d)", output_field=FloatField()
-        )
-        cell = RawSQL("%s", (size,), output_field=FloatField())
-        return Func(
-            coordinate,
-            cell,
-            template="floor(%(expressions)s)",
-            arg_joiner=" / ",
-            output_field=FloatField(),
-        )
-
-    return Func(
-        axis("ST_XMin", THIN_X),
-        axis("ST_YMin", THIN_Y),
-        template="(%(expressions)s)::bigint",
-        arg_joiner=f" * {CELLS_PER_ROW} + ",
-        output_field=BigIntegerField(),
-    )
+    def __init__(self, geom: F, max_span_px: int = GRID_SMALL_SPAN_PX) -> None:
+        super().__init__(geom, template=f"tiles_grid_key(%(expressions)s, {int(max_span_px)})")
 
 
 class BoxInside(Func):
@@ -126,6 +118,17 @@ class BoxInside(Func):
     template = "((%(expressions)s) IS TRUE)"
     arg_joiner = " @ "
     output_field = BooleanField()
+
+
+class BoxOverlaps(BoxInside):
+    """``geom && box`` as a plain filter on rows another index found (a generic plan would
+    otherwise AND a bitmap of the whole tile from the GiST index into every key range)."""
+
+    arg_joiner = " && "
+
+
+def _search_box() -> RawSQL:
+    return RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
 
 
 def _in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QuerySet:
@@ -140,10 +143,56 @@ def _in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> Query
     geom = layer.geom_field
     if field.srid != WGS84:
         return features.filter(**{f"{geom}__intersects": _mercator_box(SEARCH)})
-    box = RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
+    box = _search_box()
     inside = BoxInside(F(geom), box)
     in_tile = features.filter(**{f"{geom}__bboverlaps": box})
     return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
+
+
+def thinning_picks(layer: MapLayer, features: QuerySet, field: GeometryField) -> RawSQL:
+    """The primary keys a thinned tile keeps: per grid cell, the lowest among the features
+    the layer shows whose bounding box touches the tile (plus buffer).
+
+    A feature's cell is the cell of its bounding box's north-west corner in a Web Mercator
+    grid nested across zooms (:meth:`Tile.thinning_level`). Small features (nearly all) are
+    read from the ``tiles_feature_grid`` index alone: a tile and its cells are ranges of keys,
+    so the pass is an index-only scan over the key ranges of the tile (one index descent per
+    range), no table row is read. Larger features, whose corner may lie outside those ranges,
+    are found by geometry through their own small index.
+    """
+    if field.srid != WGS84:
+        msg = f"Map layer {layer.name}: thinning needs a WGS84 geometry column."
+        raise TypeError(msg)
+    geom = F(layer.geom_field)
+    range_bound = {
+        f"_grid_key__{op}": RawSQL(f"r.{end}", (), output_field=BigIntegerField())  # noqa: S611
+        for op, end in (("gte", "lo"), ("lt", "hi"))
+    }
+    small = (
+        features.annotate(_grid_key=GridKey(geom))
+        .filter(BoxOverlaps(geom, _search_box()), **range_bound)
+        .order_by()
+        .values("_grid_key", _pick=F("pk"))
+    )
+    large = _in_tile(
+        layer, features.annotate(_grid_key=GridKey(geom)).filter(_grid_key__isnull=True), field
+    )
+    large = large.annotate(_grid_corner=GridKey(geom, 1 << GRID_LEVEL)).order_by()
+    large = large.values("_grid_corner", _pick=F("pk"))
+    small_sql, small_params = small.query.sql_with_params()
+    large_sql, large_params = large.query.sql_with_params()
+    # OFFSET 0 keeps the key a column of the index-only scan (flattened, the grouping would
+    # compute it again from the geometry for every row).
+    sql = (
+        "SELECT min(p._pick) FROM ("  # noqa: S608 - Django-compiled
+        "SELECT s._grid_key >> %s AS cell, s._pick "
+        "FROM unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi) "
+        f"CROSS JOIN LATERAL ({small_sql} OFFSET 0) AS s "
+        f"UNION ALL SELECT l._grid_corner >> %s, l._pick FROM ({large_sql}) AS l"
+        ") AS p GROUP BY p.cell"
+    )
+    params = (CELL_SHIFT, KEY_LOWS, KEY_HIGHS, *small_params, CELL_SHIFT, *large_params)
+    return RawSQL(sql, params)  # noqa: S611
 
 
 def tile_queryset(
@@ -152,21 +201,14 @@ def tile_queryset(
     """The layer's features touching the tile slot (plus buffer), with their source geometry.
 
     ``thin``: one feature per grid cell, the one with the lowest primary key (the oldest, so a
-    map shows the same representative on every request). Cells are picked from the primary
-    key and geometry alone (grouped in a hash table); the attributes, which may be costly
-    annotations, are then read for the picked rows only.
+    map shows the same representative on every request): see :func:`thinning_picks`. The
+    attributes, which may be costly annotations, are then read for the picked rows only.
     """
     features = layer.features(params)
-    in_tile = _in_tile(layer, features, field)
     if thin:
-        picks = (
-            in_tile.order_by()
-            .annotate(_thin_cell=grid_cell(layer.geom_field))
-            .values("_thin_cell")
-            .annotate(_thin_pick=Min("pk"))
-            .values("_thin_pick")
-        )
-        in_tile = features.filter(pk__in=picks)
+        in_tile = features.filter(pk__in=thinning_picks(layer, features, field))
+    else:
+        in_tile = _in_tile(layer, features, field)
     stored = [name for name in layer.attributes if name not in layer.derived]
     return (
         in_tile.annotate(**{SOURCE_GEOM: F(layer.geom_field)})
@@ -296,7 +338,8 @@ def tile_sql(
     if simplify:
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
     if thin:
-        values[THIN_X], values[THIN_Y] = tile.thinning_cell(geographic=compiled.geographic)
+        values[KEY_LOWS], values[KEY_HIGHS] = tile.grid_key_ranges()
+        values[CELL_SHIFT] = 2 * (GRID_LEVEL - tile.thinning_level())
     values.update(layer.slot_values(params, version))
     return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tiles.layer import LayerParams, MapLayer
-from tiles.tilegrid import EXTENT, THIN_UNITS, THIN_UNITS_LOW_ZOOM
+from tiles.tilegrid import EXTENT, THIN_UNITS, THIN_UNITS_LOW_ZOOM, Tile
 
 OSM_ATTRIBUTION_HTML = (
     '<a href="https://www.openstreetmap.org/copyright" target="_blank">'
@@ -56,9 +56,15 @@ def thinning(layer: MapLayer) -> dict[str, Any]:
     return {
         "thinning": {
             "below_zoom": layer.thin_points_below_zoom,
-            "rule": "one feature per grid cell (by its bounding-box corner): the lowest id",
+            "rule": (
+                "one feature per grid cell (the cell of its bounding box's north-west corner): "
+                "the lowest id among the features the layer shows that touch the tile"
+            ),
             "cell_tile_units": {"below_z14": THIN_UNITS_LOW_ZOOM, "from_z14": THIN_UNITS},
             "extent": EXTENT,
+            # Cells are the Web Mercator tiles of zoom z + offset: fixed, nested across zooms,
+            # so neighbouring tiles agree on the feature that stands for a cell.
+            "grid": {"crs": "EPSG:3857", "cell_zoom_offset": Tile(13, 0, 0).thinning_level() - 13},
         }
     }
 

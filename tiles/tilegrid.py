@@ -24,6 +24,12 @@ SIMPLIFY_UNITS = EXTENT / 512
 # Crowded point layers keep one point per cell of this many tile units (8 px on a 512 px
 # tile up to z13, 4 px at z14): the map looks the same, the tile is a fraction of the size.
 THIN_UNITS_LOW_ZOOM, THIN_UNITS = 64, 32
+# Thinning cells are tiles of a deeper zoom (nested across zooms, fixed in Web Mercator); a
+# feature's key is its corner's cell at this level (SQL ``tiles_grid_key``, migration 0003).
+GRID_LEVEL = 24
+# Features at most this many level-24 pixels across are found by key (one cell at z13); the
+# larger ones by geometry (their corner may lie far from a tile they cross).
+GRID_SMALL_SPAN_PX = 32
 
 Bounds = tuple[float, float, float, float]
 
@@ -82,14 +88,84 @@ class Tile:
             return math.degrees(ground_m / EARTH_RADIUS_M)
         return ground_m
 
-    def thinning_cell(self, *, geographic: bool) -> tuple[float, float]:
-        """(dx, dy) of the thinning grid in the table's units, at the tile's centre latitude."""
+    def thinning_level(self) -> int:
+        """Zoom of the grid whose tiles are this tile's thinning cells (``THIN_UNITS_LOW_ZOOM``
+        tile units: 64 = 4096 / 2^6, so the cells of a z12 tile are the z18 tiles)."""
         units = THIN_UNITS_LOW_ZOOM if self.z < 14 else THIN_UNITS
-        if not geographic:
-            side = self.ground_unit_m() * units
-            return side, side
-        dx_deg = 360.0 / (1 << self.z) / EXTENT * units
-        return dx_deg, dx_deg * math.cos(math.radians(self.center_lat))
+        level = self.z + (EXTENT // units).bit_length() - 1
+        if level > GRID_LEVEL:
+            msg = f"No thinning grid at zoom {self.z}: cells finer than level {GRID_LEVEL}."
+            raise ValueError(msg)
+        return level
+
+    def grid_key_ranges(self) -> tuple[list[int], list[int]]:
+        """Half-open ranges of grid keys (:func:`grid_key`) of the features a thinned tile may
+        draw: the tile's cells, its buffer, and on the west and north sides (a key is the
+        feature's north-west corner) as many more cells as a small feature can span."""
+        level = self.thinning_level()
+        per_tile = 1 << (level - self.z)
+        cell_px = 1 << (GRID_LEVEL - level)
+        buffer_cells = -(-BUFFER * per_tile // EXTENT)
+        reach_cells = -(-GRID_SMALL_SPAN_PX // cell_px)
+        last = (1 << level) - 1
+        x0 = max(self.x * per_tile - buffer_cells - reach_cells, 0)
+        y0 = max(self.y * per_tile - buffer_cells - reach_cells, 0)
+        x1 = min((self.x + 1) * per_tile - 1 + buffer_cells, last)
+        y1 = min((self.y + 1) * per_tile - 1 + buffer_cells, last)
+        return _merged(_cover(level, (x0, y0, x1, y1), self.z))
+
+
+def grid_key(x: int, y: int, level: int = GRID_LEVEL) -> int:
+    """Morton (Z-order) code of cell (x, y) at ``level``, scaled to the level-24 key space:
+    the same code as SQL ``tiles_grid_key`` (tiles/migrations/0003), so a cell's features are
+    the keys in ``[grid_key(x, y, level), grid_key(x + 1, y, level))`` when x is even."""
+    code = 0
+    for bit in range(level):
+        code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    return code << (2 * (GRID_LEVEL - level))
+
+
+def _cover(level: int, cells: Bounds, start: int) -> list[tuple[int, int]]:
+    """Key ranges of the quadtree blocks exactly covering a rectangle of cells at ``level``
+    (inclusive bounds), in key order, from the blocks of zoom ``start`` down."""
+    x0, y0, x1, y1 = (int(v) for v in cells)
+    ranges: list[tuple[int, int]] = []
+
+    def visit(zoom: int, qx: int, qy: int) -> None:
+        shift = level - zoom
+        bx0, by0 = qx << shift, qy << shift
+        bx1, by1 = bx0 + (1 << shift) - 1, by0 + (1 << shift) - 1
+        if bx1 < x0 or bx0 > x1 or by1 < y0 or by0 > y1:
+            return
+        if bx0 >= x0 and bx1 <= x1 and by0 >= y0 and by1 <= y1:
+            low = grid_key(qx, qy, zoom)
+            ranges.append((low, low + (1 << (2 * (GRID_LEVEL - zoom)))))
+            return
+        for dy in (0, 1):
+            for dx in (0, 1):
+                visit(zoom + 1, 2 * qx + dx, 2 * qy + dy)
+
+    shift = level - start
+    blocks = [
+        (qx, qy)
+        for qy in range(y0 >> shift, (y1 >> shift) + 1)
+        for qx in range(x0 >> shift, (x1 >> shift) + 1)
+    ]
+    for qx, qy in sorted(blocks, key=lambda b: grid_key(b[0], b[1], start)):
+        visit(start, qx, qy)
+    return ranges
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    lows: list[int] = []
+    highs: list[int] = []
+    for low, high in ranges:
+        if highs and highs[-1] == low:
+            highs[-1] = high
+        else:
+            lows.append(low)
+            highs.append(high)
+    return lows, highs
 
 
 def mercator_to_lonlat(x: float, y: float) -> tuple[float, float]:
