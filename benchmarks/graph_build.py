@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.routing_peer_builds import valhalla_env, write_valhalla_config
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work"
 RESULTS = ROOT / "benchmarks" / "results" / "graph_build.json"
@@ -231,31 +233,12 @@ def run_osrm(item: Input) -> dict[str, Any]:
 def run_valhalla(item: Input) -> dict[str, Any]:
     work = WORK / "valhalla" / item.source.stem.replace(".", "_")
     shutil.rmtree(work, ignore_errors=True)
-    tiles = work / "tiles"
-    tiles.mkdir(parents=True)
-    env = {**os.environ, "PATH": f"{PEERS / 'bin'}:{os.environ['PATH']}"}
-    config = subprocess.run(
-        [
-            str(PEERS / "bin" / "valhalla_build_config"),
-            "--mjolnir-tile-dir",
-            str(tiles),
-            "--mjolnir-tile-extract",
-            str(work / "tiles.tar"),
-            "--mjolnir-timezone",
-            str(tiles / "tz.sqlite"),
-            "--mjolnir-admin",
-            str(tiles / "admins.sqlite"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout
-    (work / "valhalla.json").write_text(config)
+    env = valhalla_env()
+    config = write_valhalla_config(work, env)
     command = [
         str(PEERS / "bin" / "valhalla_build_tiles"),
         "-c",
-        str(work / "valhalla.json"),
+        str(config),
         "-j",
         "2",
         str(_as_pbf(item.source)),

@@ -94,15 +94,15 @@ def build_osrm(name: str, source: Path, *, reuse: bool = False) -> dict[str, Any
     return _record(directory, source, built)
 
 
-def build_valhalla(name: str, source: Path, *, reuse: bool = False) -> dict[str, Any]:
-    """valhalla_build_config and valhalla_build_tiles (2 threads) of ``source``."""
-    directory = WORK / name / "valhalla"
-    if reuse and (built := _reused(directory, source)):
-        return built
-    shutil.rmtree(directory, ignore_errors=True)
-    (directory / "tiles").mkdir(parents=True)
-    env = {**os.environ, "PATH": f"{PEERS / 'bin'}:{os.environ['PATH']}"}
+def valhalla_env() -> dict[str, str]:
+    """The environment for Valhalla's tools: the peers' venv first on PATH."""
+    return {**os.environ, "PATH": f"{PEERS / 'bin'}:{os.environ['PATH']}"}
+
+
+def write_valhalla_config(directory: Path, env: dict[str, str]) -> Path:
+    """``valhalla.json`` in ``directory`` for tiles under ``directory/tiles`` (created)."""
     tiles = directory / "tiles"
+    tiles.mkdir(parents=True)
     config = subprocess.run(
         [
             str(PEERS / "bin" / "valhalla_build_config"),
@@ -120,7 +120,19 @@ def build_valhalla(name: str, source: Path, *, reuse: bool = False) -> dict[str,
         text=True,
         env=env,
     ).stdout
-    (directory / "valhalla.json").write_text(config)
+    path = directory / "valhalla.json"
+    path.write_text(config)
+    return path
+
+
+def build_valhalla(name: str, source: Path, *, reuse: bool = False) -> dict[str, Any]:
+    """valhalla_build_config and valhalla_build_tiles (2 threads) of ``source``."""
+    directory = WORK / name / "valhalla"
+    if reuse and (built := _reused(directory, source)):
+        return built
+    shutil.rmtree(directory, ignore_errors=True)
+    env = valhalla_env()
+    write_valhalla_config(directory, env)
     seconds, peak = measured(
         [
             str(PEERS / "bin" / "valhalla_build_tiles"),
