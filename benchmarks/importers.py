@@ -29,9 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.pylib import ensure_pylib
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "importers"
-PYLIB = ROOT / "benchmarks" / "work" / "pylib"
 RESULTS = ROOT / "benchmarks" / "results" / "importers.json"
 DB = "modugil_bench_importers"
 NATIONAL = "kr-public/national_parking_lot_standard_2022_cp949.csv"
@@ -190,26 +191,6 @@ def run_ogr2ogr(path: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     rows = int(_psql(settings, DB, "SELECT count(*) FROM bench_ogr2ogr"))
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
-
-
-def ensure_pylib() -> None:
-    """SQLAlchemy + GeoAlchemy2 for GeoPandas' to_postgis, kept out of the project's venv."""
-    if not (PYLIB / "geoalchemy2").is_dir():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--target",
-                str(PYLIB),
-                "sqlalchemy>=2",
-                "geoalchemy2",
-            ],
-            check=True,
-        )
-    sys.path.append(str(PYLIB))
 
 
 def run_pandas(path: Path) -> dict[str, Any]:

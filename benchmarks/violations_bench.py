@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "violations"
-PYLIB = ROOT / "benchmarks" / "work" / "pylib"
 RESULTS = ROOT / "benchmarks" / "results" / "violations.json"
 DB = "modugil_bench"
 os.environ.setdefault("MODUGIL_DEBUG", "True")
@@ -32,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from benchmarks.pylib import PYLIB, ensure_pylib  # noqa: E402
 
 # Cheonan's built-up area; hotspots around a few hundred centres, as in the real files.
 BBOX = (127.06, 36.75, 127.22, 36.90)
@@ -172,22 +173,8 @@ if __name__ == "__main__":
 
     django.setup()
     ensure_database()
-    if not args.skip_baseline and not (PYLIB / "geoalchemy2").exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--target",
-                str(PYLIB),
-                "--no-deps",
-                "sqlalchemy",
-                "geoalchemy2",
-            ],
-            check=True,
-        )
+    if not args.skip_baseline:
+        ensure_pylib()
     result = {
         "area": "violations",
         "rows": ROWS,
