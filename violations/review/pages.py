@@ -165,7 +165,6 @@ def _detail(
         "plate": private.plate,
         "contact": private.contact,
         "photos": photos,
-        "photo_data": photos,
         "redaction_labels": {k: str(v) for k, v in labels.items()},
         "candidates": detail.candidates(report),
         "transitions": detail.transition_choices(report, user),
