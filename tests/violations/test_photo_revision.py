@@ -179,3 +179,10 @@ def test_two_officials_saving_the_same_revision_serialise(photo, official, admin
     photo.refresh_from_db()
     assert photo.revision == 2 and len(photo.manual_regions) == 1
     assert len(list(Path(photo.redacted.path).parent.glob(f"{photo.key}-redacted*"))) == 1
+
+
+def test_the_openapi_schema_keeps_evidence_photos_apart_from_mapping_photos() -> None:
+    components = Client().get("/api/schema/?format=json").json()["components"]["schemas"]
+    evidence, mapping = components["ViolationPhoto"], components["Photo"]
+    assert {"revision", "redacted_url", "public_url"} <= set(evidence["properties"])
+    assert "redacted_url" not in mapping["properties"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -22,6 +23,8 @@ from violations.models import (
 PRIVATE_FIELDS = ("plate_hash", "plate_encrypted", "reporter_contact_encrypted", "description")
 
 
+# mapping's photos are "Photo" in the OpenAPI schema: two components of one name would merge.
+@extend_schema_serializer(component_name="ViolationPhoto")
 class PhotoSerializer(serializers.ModelSerializer):
     original_url = serializers.SerializerMethodField()
     redacted_url = serializers.SerializerMethodField()
