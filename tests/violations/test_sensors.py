@@ -151,3 +151,9 @@ def test_warned_drivers_who_leave_make_no_report(device) -> None:
             last = client.post(URL, event, format="json").json()
     assert last["session"]["outcome"] == "left_after_warning" and last["report_id"] is None
     assert ViolationReport.objects.count() == 0
+
+
+def test_the_openapi_schema_says_how_sensors_authenticate() -> None:
+    schema = APIClient().get("/api/schema/?format=json").json()
+    assert schema["components"]["securitySchemes"]["deviceKey"]["name"] == "Authorization"
+    assert schema["paths"][URL]["post"]["security"] == [{"deviceKey": []}]

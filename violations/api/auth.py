@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
@@ -34,3 +35,18 @@ class DeviceKeyAuthentication(BaseAuthentication):
 class IsSensorDevice(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, SensorDevice)
+
+
+class DeviceKeyScheme(OpenApiAuthenticationExtension):
+    """The device key in the OpenAPI schema (drf-spectacular registers subclasses on import)."""
+
+    target_class = DeviceKeyAuthentication
+    name = "deviceKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f"{KEYWORD} <device_id>:<secret>, issued per sensor device.",
+        }
