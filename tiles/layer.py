@@ -64,9 +64,12 @@ class MapLayer:
     # that also holds lines (steps drawn as lines) sets ``simplify = True``.
     full_detail_zoom: ClassVar[int] = 16
     simplify: ClassVar[bool | None] = None  # None: simplify unless geometry == "point"
-    # Points closer than a few pixels are thinned to one below this zoom (0 = never). Needs a
-    # WGS84 geometry column; fast with the grid-key indexes of tiles/migrations/0003 on the table.
+    # Points closer than a few pixels are thinned to one below this zoom (0 = never). Thinned
+    # tiles read ``representatives``: a WGS84 table the database keeps to one feature per grid
+    # cell with the layer's attributes (see tiles.models.FeatureRepresentative), plus
+    # ``always_shown(params)``.
     thin_points_below_zoom: ClassVar[int] = 0
+    representatives: ClassVar[type[Model] | None] = None
     # None: public. A role: only users with that role or above (401 anonymous, 403 others).
     required_role: ClassVar[Role | None] = None
     color: ClassVar[str] = "#555555"
@@ -82,6 +85,10 @@ class MapLayer:
     def features(self, params: LayerParams) -> QuerySet:
         """The layer's features: a queryset whose ``values()`` rows carry the attributes and geom."""
         raise NotImplementedError
+
+    def always_shown(self, params: LayerParams) -> QuerySet | None:
+        """Features drawn on thinned tiles too, next to the representatives (None: none)."""
+        return None
 
     def parse_params(self, query: Mapping[str, str]) -> LayerParams:
         """Validate request parameters; the default layer takes none."""

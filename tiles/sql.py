@@ -18,36 +18,30 @@ fills the slots. Layers must therefore be pure in time: ``Now()`` in SQL, never
 ``timezone.now()`` in Python (the compiled SQL is reused).
 
 Reference query for a point layer at 13/6985/3180 (thinned below the layer's
-``thin_points_below_zoom``: one feature per grid cell, the lowest id; see
-:func:`thinning_picks`)::
+``thin_points_below_zoom``: per grid cell its representative, kept by the database; see
+:func:`representatives_sql`)::
 
     SELECT ST_AsMVT(t.*, 'features', 4096, 'mvt_geom', 'id') FROM (
         SELECT r.id, r.kerb, ..., ST_AsMVTGeom(ST_Transform(r.source_geom, 3857),
             ST_MakeEnvelope(<tile>, 3857), 4096, 64, true) AS mvt_geom
         FROM (
-            SELECT f.id, NULLIF(f.kerb, '') AS kerb, ..., f.source_geom FROM (
-                SELECT id, kerb, ..., geom AS source_geom FROM mapping_accessibilityfeature
-                WHERE deleted_at IS NULL AND ... AND id IN (
-                    SELECT min(p._pick) FROM (
-                        -- index-only: one range scan of tiles_feature_grid per key range
-                        SELECT s._grid_key >> <2 * (24 - 19)> AS cell, s._pick
-                        FROM unnest(<lows>, <highs>) AS r(lo, hi) CROSS JOIN LATERAL (
-                            SELECT tiles_grid_key(geom, 32) AS _grid_key, id AS _pick
-                            FROM mapping_accessibilityfeature
-                            WHERE deleted_at IS NULL AND ... AND (geom && <box>) IS TRUE
-                              AND tiles_grid_key(geom, 32) >= r.lo
-                              AND tiles_grid_key(geom, 32) < r.hi OFFSET 0) AS s
-                        UNION ALL  -- the few features too large for a key, by geometry
-                        SELECT tiles_grid_key(geom, 16777216) >> <...>, id
-                        FROM mapping_accessibilityfeature
-                        WHERE deleted_at IS NULL AND ... AND tiles_grid_key(geom, 32) IS NULL
-                          AND geom && <box> AND (geom @ <box> OR ST_Intersects(geom, <box>))
-                    ) AS p GROUP BY p.cell)
+            SELECT f.id, f.kerb, ..., f.source_geom FROM (  -- NULLIF(...) for blank text
+                -- index-only: one range scan of tiles_repr_key per key range
+                SELECT s.* FROM unnest(<lows>, <highs>) AS r(lo, hi) CROSS JOIN LATERAL (
+                    SELECT id, kerb, ..., geom AS source_geom FROM tiles_featurerepresentative
+                    WHERE level <= 19 AND small AND (geom && <box>) IS TRUE
+                      AND grid_key >= r.lo AND grid_key < r.hi OFFSET 0) AS s
+                UNION ALL  -- the few representatives too large for a key, by geometry
+                SELECT id, kerb, ..., geom FROM tiles_featurerepresentative
+                WHERE level <= 19 AND NOT small AND geom && <box> AND (geom @ <box> OR ...)
+                UNION ALL  -- drawn at every zoom: active temporary obstacles
+                SELECT id, kerb, ..., geom FROM mapping_accessibilityfeature
+                WHERE deleted_at IS NULL AND is_temporary AND expires_at > now() AND ...
             ) AS f
         ) AS r
     ) AS t
 
-Unthinned tiles read the features with the tile filter directly (no ``id IN``).
+Unthinned tiles read the layer's queryset with the tile filter directly.
 """
 
 from __future__ import annotations
@@ -62,137 +56,33 @@ import psycopg
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection, transaction
 from django.db.models import (
-    BigIntegerField,
-    BooleanField,
     CharField,
     F,
-    Func,
     Model,
-    Q,
     QuerySet,
     TextField,
 )
-from django.db.models.expressions import RawSQL
 
 from modugil.geo import WGS84
 from tiles.layer import ComputedLayer, LayerParams, MapLayer, Slot
-from tiles.tilegrid import BUFFER, EXTENT, GRID_LEVEL, GRID_SMALL_SPAN_PX, MERCATOR_SRID, Tile
+from tiles.thinning import (
+    CELL_SHIFT,
+    KEY_HIGHS,
+    KEY_LOWS,
+    LEVEL,
+    THIN_WORK_MEM,
+    representatives_sql,
+    thinning_picks,
+)
+from tiles.tile_filter import ENVELOPE, SEARCH, SEARCH_WGS84, SOURCE_GEOM, in_tile
+from tiles.tilegrid import BUFFER, EXTENT, GRID_LEVEL, MERCATOR_SRID, Tile
 
 MVT_GEOM = "mvt_geom"
-SOURCE_GEOM = "source_geom"
-THIN_WORK_MEM = "32MB"
-_ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
 
 
 # The tile's box for ST_AsMVTGeom, as one ``box2d`` parameter.
 TILE_BOX = Slot("tile_box")
-SEARCH = tuple(Slot(f"search{i}") for i in range(4))
-# The tile plus buffer in WGS84, as one ``geometry`` parameter (EWKT).
-SEARCH_WGS84 = Slot("search_wgs84")
 TOLERANCE = Slot("tolerance")
-# Thinning: the grid-key ranges to read (two ``bigint[]``) and the shift from a key to its cell.
-KEY_LOWS, KEY_HIGHS, CELL_SHIFT = Slot("key_lows"), Slot("key_highs"), Slot("cell_shift")
-
-
-def _mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
-    # Fixed SQL text; the tile's numbers are parameters.
-    return RawSQL(_ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
-
-
-class GridKey(Func):
-    """``tiles_grid_key(geom, <bound>)`` (migration 0003): the level-24 Morton key of the
-    bounding box's north-west corner; NULL for a box more than ``max_span_px`` across. The
-    default bound is the one the ``tiles_feature_grid`` index was built with (a literal, so
-    the planner matches the index expression)."""
-
-    output_field = BigIntegerField()
-
-    def __init__(self, geom: F, max_span_px: int = GRID_SMALL_SPAN_PX) -> None:
-        super().__init__(geom, template=f"tiles_grid_key(%(expressions)s, {int(max_span_px)})")
-
-
-class BoxInside(Func):
-    """``geom @ box`` (bounding boxes), as a plain filter: written as an indexable operator,
-    the planner would OR two index scans and misjudge their rows (then sort, not hash)."""
-
-    template = "((%(expressions)s) IS TRUE)"
-    arg_joiner = " @ "
-    output_field = BooleanField()
-
-
-class BoxOverlaps(BoxInside):
-    """``geom && box`` as a plain filter on rows another index found (a generic plan would
-    otherwise AND a bitmap of the whole tile from the GiST index into every key range)."""
-
-    arg_joiner = " && "
-
-
-def _search_box() -> RawSQL:
-    return RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
-
-
-def _in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QuerySet:
-    """Features touching the tile slot (plus buffer), filtered in the table's SRID.
-
-    In WGS84 the tile is an axis-aligned rectangle, computed in Python and sent as one typed
-    parameter (a prepared statement's generic plan then holds no per-row transform). A feature
-    whose bounding box lies inside it (``@``, a comparison of boxes) touches it, so
-    ``ST_Intersects`` only runs for lines and polygons crossing the tile's edge (it costs more
-    than reading the row). Other SRIDs transform the mercator box in SQL.
-    """
-    geom = layer.geom_field
-    if field.srid != WGS84:
-        return features.filter(**{f"{geom}__intersects": _mercator_box(SEARCH)})
-    box = _search_box()
-    inside = BoxInside(F(geom), box)
-    in_tile = features.filter(**{f"{geom}__bboverlaps": box})
-    return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
-
-
-def thinning_picks(layer: MapLayer, features: QuerySet, field: GeometryField) -> RawSQL:
-    """The primary keys a thinned tile keeps: per grid cell, the lowest among the features
-    the layer shows whose bounding box touches the tile (plus buffer).
-
-    A feature's cell is the cell of its bounding box's north-west corner in a Web Mercator
-    grid nested across zooms (:meth:`Tile.thinning_level`). Small features (nearly all) are
-    read from the ``tiles_feature_grid`` index alone: a tile and its cells are ranges of keys,
-    so the pass is an index-only scan over the key ranges of the tile (one index descent per
-    range), no table row is read. Larger features, whose corner may lie outside those ranges,
-    are found by geometry through their own small index.
-    """
-    if field.srid != WGS84:
-        msg = f"Map layer {layer.name}: thinning needs a WGS84 geometry column."
-        raise TypeError(msg)
-    geom = F(layer.geom_field)
-    range_bound = {
-        f"_grid_key__{op}": RawSQL(f"r.{end}", (), output_field=BigIntegerField())  # noqa: S611
-        for op, end in (("gte", "lo"), ("lt", "hi"))
-    }
-    small = (
-        features.annotate(_grid_key=GridKey(geom))
-        .filter(BoxOverlaps(geom, _search_box()), **range_bound)
-        .order_by()
-        .values("_grid_key", _pick=F("pk"))
-    )
-    large = _in_tile(
-        layer, features.annotate(_grid_key=GridKey(geom)).filter(_grid_key__isnull=True), field
-    )
-    large = large.annotate(_grid_corner=GridKey(geom, 1 << GRID_LEVEL)).order_by()
-    large = large.values("_grid_corner", _pick=F("pk"))
-    small_sql, small_params = small.query.sql_with_params()
-    large_sql, large_params = large.query.sql_with_params()
-    # OFFSET 0 keeps the key a column of the index-only scan (flattened, the grouping would
-    # compute it again from the geometry for every row).
-    sql = (
-        "SELECT min(p._pick) FROM ("  # noqa: S608 - Django-compiled
-        "SELECT s._grid_key >> %s AS cell, s._pick "
-        "FROM unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi) "
-        f"CROSS JOIN LATERAL ({small_sql} OFFSET 0) AS s "
-        f"UNION ALL SELECT l._grid_corner >> %s, l._pick FROM ({large_sql}) AS l"
-        ") AS p GROUP BY p.cell"
-    )
-    params = (CELL_SHIFT, KEY_LOWS, KEY_HIGHS, *small_params, CELL_SHIFT, *large_params)
-    return RawSQL(sql, params)  # noqa: S611
 
 
 def tile_queryset(
@@ -206,12 +96,12 @@ def tile_queryset(
     """
     features = layer.features(params)
     if thin:
-        in_tile = features.filter(pk__in=thinning_picks(layer, features, field))
+        touching = features.filter(pk__in=thinning_picks(layer, features, field))
     else:
-        in_tile = _in_tile(layer, features, field)
+        touching = in_tile(layer, features, field)
     stored = [name for name in layer.attributes if name not in layer.derived]
     return (
-        in_tile.annotate(**{SOURCE_GEOM: F(layer.geom_field)})
+        touching.annotate(**{SOURCE_GEOM: F(layer.geom_field)})
         .values(*stored, *layer.helper_columns, SOURCE_GEOM)
         .order_by()
     )
@@ -220,7 +110,10 @@ def tile_queryset(
 def _columns(layer: MapLayer, model: type[Model]) -> tuple[str, str]:
     """Attribute columns for the two wrapping levels: blank text becomes NULL there, so that
     "unknown" is absent from the tile rather than an empty string."""
-    text_fields = {f.name for f in model._meta.get_fields() if isinstance(f, CharField | TextField)}
+    # Only text that may be blank: NULLIF costs ~0.1 µs a row, a tenth of a small tile.
+    text_fields = {
+        f.name for f in model._meta.get_fields() if isinstance(f, CharField | TextField) and f.blank
+    }
     quote = connection.ops.quote_name  # names come from the layer's code, never from a request
 
     def inner_column(name: str) -> str:
@@ -269,7 +162,7 @@ def native_placeholders(sql: str) -> str:
 @dataclass(frozen=True)
 class CompiledTile:
     sql: str  # with PostgreSQL's native placeholders ($1, $2...)
-    thin: bool  # groups many rows: run with more working memory
+    groups: bool  # thins by grouping the layer's features: run with more working memory
     params: tuple[Any, ...]  # with ``Slot`` placeholders
     geographic: bool  # the geometry column is in degrees (tolerance and grid units)
 
@@ -280,14 +173,22 @@ def compile_tile(
 ) -> CompiledTile:
     """``SELECT ST_AsMVT(...)`` for one layer variant, compiled once per process.
 
-    Thinning keeps one feature per grid cell *before* the tile geometry is computed (a
-    ``DISTINCT ON`` subquery is never flattened), so crowded low-zoom tiles skip most of the
-    projecting and clipping. Rows whose geometry clips away to NULL are skipped by ST_AsMVT.
+    Thinned variants read the layer's representatives (:func:`representatives_sql`), so
+    crowded low-zoom tiles neither group nor project the features that lose their cell. Rows
+    whose geometry clips away to NULL are skipped by ST_AsMVT.
     """
     field = _geometry_field(layer, params)
-    queryset = tile_queryset(layer, dict(params), field, thin=thin)
-    inner_sql, inner_params = queryset.query.sql_with_params()
-    inner_columns, outer_columns = _columns(layer, queryset.model)
+    representatives = layer.representatives if thin else None
+    groups = thin and representatives is None
+    model: type[Model]
+    if representatives is not None:
+        inner_sql, inner_params = representatives_sql(layer, dict(params), field)
+        model = representatives
+    else:
+        queryset = tile_queryset(layer, dict(params), field, thin=thin)
+        inner_sql, inner_params = queryset.query.sql_with_params()
+        model = queryset.model
+    inner_columns, outer_columns = _columns(layer, model)
     # Derived attributes read the queryset's columns several times: OFFSET 0 keeps PostgreSQL
     # from flattening the subquery, which would copy each column's expression into every use.
     fence = " OFFSET 0" if layer.derived else ""
@@ -308,7 +209,7 @@ def compile_tile(
     id_column = "id" if "id" in layer.attributes else None
     return CompiledTile(
         native_placeholders(sql),
-        thin,
+        groups,
         (
             *(layer.name, EXTENT, MVT_GEOM, id_column),
             *((TOLERANCE,) if simplify else ()),
@@ -339,7 +240,8 @@ def tile_sql(
         values[TOLERANCE] = tile.simplify_tolerance(geographic=compiled.geographic)
     if thin:
         values[KEY_LOWS], values[KEY_HIGHS] = tile.grid_key_ranges()
-        values[CELL_SHIFT] = 2 * (GRID_LEVEL - tile.thinning_level())
+        values[LEVEL] = tile.thinning_level()
+        values[CELL_SHIFT] = 2 * (GRID_LEVEL - values[LEVEL])
     values.update(layer.slot_values(params, version))
     return compiled, [values[p] if isinstance(p, Slot) else p for p in compiled.params]
 
@@ -356,7 +258,7 @@ def build_tile(
     if isinstance(layer, ComputedLayer):
         return _computed_tile(layer, tile, params)
     compiled, sql_params = tile_sql(layer, tile, params, version)
-    if not compiled.thin:
+    if not compiled.groups:
         return _fetch_tile(compiled.sql, sql_params)
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -375,7 +277,7 @@ def _fetch_tile(sql: str, params: list[Any]) -> bytes:
     for small tiles, and formatting the parameters into the text cost as much in Python."""
     connection.ensure_connection()
     with psycopg.RawCursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=True, binary=True)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
@@ -398,7 +300,7 @@ def computed_tile_sql(layer: ComputedLayer) -> str:
         f"ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(f.row -> 'geometry'), 4326), {MERCATOR_SRID})"
     )
     rows = (
-        f"SELECT {', '.join(columns)}, ST_AsMVTGeom({geom}, {_ENVELOPE}, %s, %s, true) "  # noqa: S608
+        f"SELECT {', '.join(columns)}, ST_AsMVTGeom({geom}, {ENVELOPE}, %s, %s, true) "  # noqa: S608
         f"AS {MVT_GEOM} FROM jsonb_array_elements(%s::jsonb) AS f(row)"
     )
     return f"SELECT ST_AsMVT(t.*, %s, %s, %s, %s) FROM ({rows}) AS t"  # noqa: S608 - from code

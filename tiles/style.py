@@ -58,7 +58,8 @@ def thinning(layer: MapLayer) -> dict[str, Any]:
             "below_zoom": layer.thin_points_below_zoom,
             "rule": (
                 "one feature per grid cell (the cell of its bounding box's north-west corner): "
-                "the lowest id among the features the layer shows that touch the tile"
+                "the lowest id among the permanent features the layer shows; active temporary "
+                "obstacles are all drawn"
             ),
             "cell_tile_units": {"below_z14": THIN_UNITS_LOW_ZOOM, "from_z14": THIN_UNITS},
             "extent": EXTENT,

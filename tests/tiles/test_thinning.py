@@ -1,7 +1,7 @@
 """Crowded point layers are thinned below their ``thin_points_below_zoom``: one feature per grid
 cell (the cell of its bounding box's north-west corner in a Web Mercator grid nested across
-zooms), the one with the lowest id among the features the layer shows; every feature from that
-zoom on. TileJSON says so."""
+zooms), the one with the lowest id among the permanent features the layer shows (active
+temporary obstacles are all drawn); every feature from that zoom on. TileJSON says so."""
 
 from __future__ import annotations
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import BooleanField, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import AccessibilityFeature, DisabledParkingSpot, Entrance, Place
 from tiles.layer import LayerParams, MapLayer, ProfileLayer
 from tiles.layers.place_grades import with_grade
+from tiles.models import FeatureRepresentative
 from tiles.registry import register
 
 GRADE_COLORS = {"yes": "#1a7f37", "limited": "#bf8700", "no": "#cf222e", "unknown": "#6e7781"}
@@ -78,6 +80,7 @@ class AccessibilityFeatures(MapLayer):
     color = "#b34700"
     simplify = True  # steps and ramps are lines
     thin_points_below_zoom = 14
+    representatives = FeatureRepresentative
     attributes: ClassVar[dict[str, str]] = {
         "id": "Feature id (/api/mapping/features/{id}/)",
         "feature_type": "kerb, curb_ramp, steps, ramp, elevator, obstacle, ...",
@@ -97,6 +100,12 @@ class AccessibilityFeatures(MapLayer):
     def features(self, params: LayerParams) -> QuerySet:
         # FeatureQuerySet.active(), with the database clock: the compiled SQL is reused.
         return AccessibilityFeature.objects.filter(Q(is_temporary=False) | Q(expires_at__gt=Now()))
+
+    def always_shown(self, params: LayerParams) -> QuerySet:
+        # Active temporary obstacles never stand for a cell (they expire with the clock): all
+        # of them are drawn. A literal predicate, so the planner uses tiles_feature_temporary.
+        temporary = RawSQL("is_temporary", (), output_field=BooleanField())
+        return AccessibilityFeature.objects.filter(temporary, expires_at__gt=Now())
 
     def clock_query(self) -> QuerySet:
         # Grouping by the filtered flag gives one row: SELECT max(expires_at) ... WHERE ...

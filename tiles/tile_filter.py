@@ -1,0 +1,60 @@
+"""The tile filter shared by the tile queries: features touching a tile slot plus its buffer."""
+
+from __future__ import annotations
+
+from django.contrib.gis.db.models import GeometryField
+from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from modugil.geo import WGS84
+from tiles.layer import MapLayer, Slot
+from tiles.tilegrid import MERCATOR_SRID
+
+SOURCE_GEOM = "source_geom"
+ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {MERCATOR_SRID})"
+SEARCH = tuple(Slot(f"search{i}") for i in range(4))
+# The tile plus buffer in WGS84, as one ``geometry`` parameter (EWKT).
+SEARCH_WGS84 = Slot("search_wgs84")
+
+
+def mercator_box(slots: tuple[Slot, ...]) -> RawSQL:
+    # Fixed SQL text; the tile's numbers are parameters.
+    return RawSQL(ENVELOPE, slots, output_field=GeometryField(srid=MERCATOR_SRID))  # noqa: S611
+
+
+class BoxInside(Func):
+    """``geom @ box`` (bounding boxes), as a plain filter: written as an indexable operator,
+    the planner would OR two index scans and misjudge their rows (then sort, not hash)."""
+
+    template = "((%(expressions)s) IS TRUE)"
+    arg_joiner = " @ "
+    output_field = BooleanField()
+
+
+class BoxOverlaps(BoxInside):
+    """``geom && box`` as a plain filter on rows another index found (a generic plan would
+    otherwise AND a bitmap of the whole tile from the GiST index into every key range)."""
+
+    arg_joiner = " && "
+
+
+def search_box() -> RawSQL:
+    return RawSQL("%s::geometry", (SEARCH_WGS84,), output_field=GeometryField(srid=WGS84))
+
+
+def in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QuerySet:
+    """Features touching the tile slot (plus buffer), filtered in the table's SRID.
+
+    In WGS84 the tile is an axis-aligned rectangle, computed in Python and sent as one typed
+    parameter (a prepared statement's generic plan then holds no per-row transform). A feature
+    whose bounding box lies inside it (``@``, a comparison of boxes) touches it, so
+    ``ST_Intersects`` only runs for lines and polygons crossing the tile's edge (it costs more
+    than reading the row). Other SRIDs transform the mercator box in SQL.
+    """
+    geom = layer.geom_field
+    if field.srid != WGS84:
+        return features.filter(**{f"{geom}__intersects": mercator_box(SEARCH)})
+    box = search_box()
+    inside = BoxInside(F(geom), box)
+    in_tile = features.filter(**{f"{geom}__bboverlaps": box})
+    return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
