@@ -1,8 +1,8 @@
 -- 1,000,000 synthetic accessibility features south of Seoul (126.75-127.20 E, 37.05-37.40 N,
 -- about 1,550 km², away from the demo area): 70 % clustered around 300 neighbourhood centres,
 -- 30 % spread evenly; 15 % are short lines (steps, ramps), the rest points. Deterministic.
--- Triggers are skipped for the bulk load (no history for synthetic rows); the caller bumps the
--- tile version afterwards.
+-- Triggers are skipped for the bulk load (no history for synthetic rows); the representatives of
+-- thinned tiles are refreshed and the tile version bumped afterwards.
 SET session_replication_role = replica;
 DELETE FROM mapping_accessibilityfeature WHERE source_dataset = 'synthetic';
 SELECT setseed(0.42);
@@ -61,6 +61,10 @@ SELECT 'import', 'synthetic', 'syn-' || g, '', '{}', now(), 0.5,
     '', '', false, '', '', ''
 FROM synthetic;
 SET session_replication_role = origin;
+-- The low-zoom representatives of the loaded cells (their trigger was skipped with the others).
+SELECT tiles_refresh_representatives(ARRAY(
+    SELECT DISTINCT tiles_grid_key(geom, 16777216) >> 12 FROM mapping_accessibilityfeature
+    WHERE source_dataset = 'synthetic' AND deleted_at IS NULL AND NOT is_temporary));
 -- One no-op statement per table moves the tile versions (statement triggers fire on 0 rows too).
 UPDATE mapping_accessibilityfeature SET version = version WHERE false;
 ANALYZE mapping_accessibilityfeature;

@@ -102,4 +102,3 @@ def test_two_layers_cannot_share_a_name(team_layer) -> None:
 
     with pytest.raises(ValueError, match="already registered"):
         register(Impostor)
-
