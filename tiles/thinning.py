@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Func, Model, QuerySet
+from django.db.models import BigIntegerField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 from modugil.geo import WGS84
 from tiles.layer import LayerParams, MapLayer, Slot
-from tiles.tile_filter import SOURCE_GEOM, BoxOverlaps, in_tile, search_box
+from tiles.tile_filter import SOURCE_GEOM, BoxOverlaps, blank_text, in_tile, row_columns, search_box
 from tiles.tilegrid import GRID_LEVEL, GRID_SMALL_SPAN_PX
 
 # Grouping a crowded tile's features per cell needs this much memory to hash them.
@@ -52,13 +52,9 @@ def thinning_picks(layer: MapLayer, features: QuerySet, field: GeometryField) ->
         msg = f"Map layer {layer.name}: thinning needs a WGS84 geometry column."
         raise TypeError(msg)
     geom = F(layer.geom_field)
-    range_bound = {
-        f"_grid_key__{op}": RawSQL(f"r.{end}", (), output_field=BigIntegerField())  # noqa: S611
-        for op, end in (("gte", "lo"), ("lt", "hi"))
-    }
     small = (
         features.annotate(_grid_key=GridKey(geom))
-        .filter(BoxOverlaps(geom, search_box()), **range_bound)
+        .filter(BoxOverlaps(geom, search_box()), **_in_key_range("_grid_key"))
         .order_by()
         .values("_grid_key", _pick=F("pk"))
     )
@@ -99,47 +95,46 @@ def representatives_sql(
     if model is None or field.srid != WGS84:
         msg = f"Map layer {layer.name}: thinning needs a representatives table in WGS84."
         raise TypeError(msg)
-    stored = [name for name in layer.attributes if name not in layer.derived]
-    columns = (*stored, *layer.helper_columns, SOURCE_GEOM)
+    columns = row_columns(layer)
     geom = F(layer.geom_field)
-    range_bound = {
-        f"grid_key__{op}": RawSQL(f"r.{end}", (), output_field=BigIntegerField())  # noqa: S611
-        for op, end in (("gte", "lo"), ("lt", "hi"))
-    }
     level = RawSQL("%s", (LEVEL,), output_field=BigIntegerField())
     winners = (
         model._default_manager.filter(level__lte=level).annotate(**{SOURCE_GEOM: geom}).order_by()
     )
-    small = winners.filter(BoxOverlaps(geom, search_box()), small=True, **range_bound)
-    large = in_tile(layer, winners.filter(small=False), field)
-    parts = [small.values(*columns), large.values(*columns)]
-    always = layer.always_shown(params)
-    if always is not None:
-        always = always.annotate(**{SOURCE_GEOM: geom}).order_by()
-        parts.append(in_tile(layer, always, field).values(*columns))
-    (small_sql, small_params), *others = (part.query.sql_with_params() for part in parts)
-    if always is not None:  # blank text as NULL, as the representatives store it
-        always_sql, always_params = others[-1]
-        wrapped = f"SELECT {_blank_as_null(always.model, columns)} FROM ({always_sql}) AS a"  # noqa: S608
-        others[-1] = (wrapped, always_params)
+    small = winners.filter(BoxOverlaps(geom, search_box()), small=True, **_in_key_range("grid_key"))
+    small_sql, small_params = small.values(*columns).query.sql_with_params()
+    large_sql, large_params = (
+        in_tile(layer, winners.filter(small=False), field).values(*columns).query.sql_with_params()
+    )
     # OFFSET 0: one index range scan per key range (flattened, the planner joins the ranges
     # with a scan of the whole table).
-    sql = " UNION ALL ".join(
+    parts = [
         (
             "SELECT s.* FROM unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi) "  # noqa: S608
             f"CROSS JOIN LATERAL ({small_sql} OFFSET 0) AS s",
-            *(other_sql for other_sql, _ in others),
+            (KEY_LOWS, KEY_HIGHS, *small_params),
+        ),
+        (large_sql, large_params),
+    ]
+    always = layer.always_shown(params)
+    if always is not None:
+        always = in_tile(layer, always.annotate(**{SOURCE_GEOM: geom}).order_by(), field)
+        always_sql, always_params = always.values(*columns).query.sql_with_params()
+        # Blank text as NULL, as the representatives store it.
+        blank = blank_text(always.model)
+        quote = connection.ops.quote_name  # names come from the layer's code
+        selected = ", ".join(
+            f"NULLIF(a.{quote(c)}, '') AS {quote(c)}" if c in blank else f"a.{quote(c)}"
+            for c in columns
         )
-    )
-    sql_params = (KEY_LOWS, KEY_HIGHS, *small_params)
-    return sql, sql_params + tuple(p for _, other_params in others for p in other_params)
+        parts.append((f"SELECT {selected} FROM ({always_sql}) AS a", always_params))  # noqa: S608
+    sql = " UNION ALL ".join(part_sql for part_sql, _ in parts)
+    return sql, tuple(p for _, part_params in parts for p in part_params)
 
 
-def _blank_as_null(model: type[Model], columns: tuple[str, ...]) -> str:
-    """The columns of a ``values()`` subquery ``a`` over ``model``, blank text as NULL."""
-    quote = connection.ops.quote_name  # names come from the layer's code, never from a request
-    blank = {f.name for f in model._meta.get_fields() if isinstance(f, CharField) and f.blank}
-    return ", ".join(
-        f"NULLIF(a.{quote(name)}, '') AS {quote(name)}" if name in blank else f"a.{quote(name)}"
-        for name in columns
-    )
+def _in_key_range(key: str) -> dict[str, RawSQL]:
+    """Lookups ``key >= r.lo AND key < r.hi`` for a key range ``r`` joined laterally."""
+    return {
+        f"{key}__{op}": RawSQL(f"r.{end}", (), output_field=BigIntegerField())  # noqa: S611
+        for op, end in (("gte", "lo"), ("lt", "hi"))
+    }

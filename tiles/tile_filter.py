@@ -1,9 +1,10 @@
-"""The tile filter shared by the tile queries: features touching a tile slot plus its buffer."""
+"""Pieces shared by the tile queries: the tile filter (features touching a tile slot plus its
+buffer), the columns a tile's rows carry, and which of them are text that may be blank."""
 
 from __future__ import annotations
 
 from django.contrib.gis.db.models import GeometryField
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models import BooleanField, CharField, F, Func, Model, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from modugil.geo import WGS84
@@ -58,3 +59,18 @@ def in_tile(layer: MapLayer, features: QuerySet, field: GeometryField) -> QueryS
     inside = BoxInside(F(geom), box)
     in_tile = features.filter(**{f"{geom}__bboverlaps": box})
     return in_tile.filter(Q(inside) | Q(**{f"{geom}__intersects": box}))
+
+
+def row_columns(layer: MapLayer) -> tuple[str, ...]:
+    """The ``values()`` columns of a tile's rows: stored attributes, helper columns and the
+    source geometry (derived attributes are computed around them)."""
+    stored = [name for name in layer.attributes if name not in layer.derived]
+    return (*stored, *layer.helper_columns, SOURCE_GEOM)
+
+
+def blank_text(model: type[Model]) -> set[str]:
+    """Text columns of ``model`` that may be blank: a tile carries them as NULL ("unknown" is
+    absent, not an empty string). Only those: NULLIF costs ~0.1 µs a row."""
+    return {
+        f.name for f in model._meta.get_fields() if isinstance(f, CharField | TextField) and f.blank
+    }
